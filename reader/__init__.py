@@ -1,0 +1,4 @@
+"""The annotated reader: a static site generator for annotated news articles.
+
+Pipeline: load -> validate -> link -> render -> write (see DESIGN.md §7).
+"""
