@@ -1,0 +1,118 @@
+"""Command line (DESIGN.md §4): parse arguments, run the pipeline, print diagnostics, exit 0/1/2.
+
+Exit codes: 0 success, 1 content errors (or warnings with --strict), 2 usage errors.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .diagnostics import Diagnostics
+from .pipeline import BuildResult, build_outputs
+from .write import OutputFolderError, check_output_folder, write_site
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the annotated reader's static site.")
+    commands = parser.add_subparsers(dest="command")
+    build = commands.add_parser("build", help="build the site into public/ (the default command)")
+    _common(build)
+    build.add_argument("--base-url", help="absolute URL the site is served from (default: site.yaml base_url)")
+    build.add_argument("--out", type=Path, help="output folder (default: ROOT/public)")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload on change")
+    _common(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--out", type=Path, help="output folder (default: ROOT/public)")
+    check = commands.add_parser("check", help="validate everything, write nothing")
+    _common(check)
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    imp = commands.add_parser("import", help="raw text -> content/articles/<slug>.md")
+    _common(imp)
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument("--force", action="store_true", help="overwrite existing articles")
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", type=Path, default=Path("."), help="site folder holding site.yaml and content/")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv.insert(0, "build")
+    try:
+        args = make_parser().parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_USAGE if exc.code else EXIT_OK
+    if not args.root.is_dir():
+        print(f"error: --root {args.root} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    return COMMANDS[args.command](args)
+
+
+def report(diagnostics: Diagnostics, strict: bool = False) -> None:
+    for diagnostic in diagnostics.sorted():
+        print(diagnostic.format(), file=sys.stderr)
+    if diagnostics.items:
+        errors = len(diagnostics.errors) + (len(diagnostics.warnings) if strict else 0)
+        print(f"{errors} error(s), {len(diagnostics.warnings)} warning(s)", file=sys.stderr)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    out = args.out or args.root / "public"
+    try:
+        check_output_folder(out, args.root)
+    except OutputFolderError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    result = build_outputs(args.root, args.base_url)
+    report(result.diagnostics, args.strict)
+    if result.diagnostics.has_errors(args.strict):
+        print(f"build failed; {out} was left unchanged", file=sys.stderr)
+        return EXIT_CONTENT
+    write_site(result.outputs, out)
+    print(summary_line(result, time.perf_counter() - started, out))
+    return EXIT_OK
+
+
+def summary_line(result: BuildResult, seconds: float, out: Path) -> str:
+    s = result.summary()
+    return (f"built {out}: {s['pages']} pages, {s['articles']} articles, {s['actors']} actors, "
+            f"{s['warnings']} warnings in {seconds:.2f} s")
+
+
+def run_check(args: argparse.Namespace) -> int:
+    result = build_outputs(args.root)
+    report(result.diagnostics, args.strict)
+    if result.diagnostics.has_errors(args.strict):
+        return EXIT_CONTENT
+    s = result.summary()
+    print(f"ok: {s['articles']} articles, {s['actors']} actors, {s['pages']} pages, {s['warnings']} warnings")
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from .importer import import_files
+
+    missing = [f for f in args.files if not f.is_file()]
+    if missing:
+        print(f"error: no such file: {', '.join(map(str, missing))}", file=sys.stderr)
+        return EXIT_USAGE
+    return import_files(args.files, args.root, args.force)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(args.root, args.out or args.root / "public", args.host, args.port)
+
+
+COMMANDS = {"build": run_build, "check": run_check, "import": run_import, "serve": run_serve}

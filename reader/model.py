@@ -1,0 +1,129 @@
+"""The content model: frozen values that the validate stage produces and later stages read.
+
+Values refer to each other by key (an actor id, a stance key, an article slug),
+never by object, so that every cross-reference is resolved in one place (link).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .diagnostics import Source
+
+ACTOR_KINDS = ("person", "organization", "state", "company", "armed_group")
+KIND_LABELS = {
+    "person": "People",
+    "organization": "Organisations",
+    "state": "States",
+    "company": "Companies",
+    "armed_group": "Armed groups",
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Stance:
+    """A position an article takes; `description` lets a reader check the label."""
+
+    key: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """site.yaml, validated."""
+
+    title: str
+    description: str
+    base_url: str
+    """Absolute URL ending in '/'; its path is the prefix of every link."""
+    language: str
+    link_mentions: str
+    """'first' (first mention of each actor in an article) or 'all'."""
+    unlinked_phrases: tuple[str, ...]
+    """Phrases that contain an alias but mention nobody ('Latin America')."""
+    stances: tuple[Stance, ...]
+
+    @property
+    def base_path(self) -> str:
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.base_url).path or "/"
+
+    def stance(self, key: str) -> Stance:
+        return next(s for s in self.stances if s.key == key)
+
+
+@dataclass(frozen=True)
+class Article:
+    """content/articles/<slug>.md"""
+
+    slug: str
+    title: str
+    date: dt.date
+    date_precision: str
+    """'exact' or 'approximate'."""
+    authors: tuple[str, ...]
+    """Empty when the author is unknown; `author_note` then says why."""
+    publication: str | None
+    stance: str
+    stance_note: str
+    body: str
+    """Markdown, CommonMark, no raw HTML."""
+    body_line: int
+    """Line of the file on which the body starts, to report positions in it."""
+    source: Source
+    notes: dict[str, str]
+    """Editors' notes on the metadata: title_note, date_note, author_note, publication_note."""
+    summary: str | None = None
+    standfirst: str | None = None
+    source_url: str | None = None
+    author_bio: str | None = None
+    actors: tuple[str, ...] = ()
+    """Actors the text implies but does not name."""
+    related: tuple[str, ...] = ()
+    """'See:'/'Related:' lines of the source, kept out of the prose."""
+    raw: str | None = None
+    raw_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """content/actors/<id>.md"""
+
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    role: str | None
+    links: tuple[Link, ...]
+    body: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Page:
+    """A free-standing Markdown page such as content/about.md."""
+
+    slug: str
+    title: str
+    body: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the validate stage accepted, in a stable order."""
+
+    site: Site
+    articles: tuple[Article, ...]
+    """Newest first, then by slug."""
+    actors: tuple[Actor, ...]
+    """By id."""
+    pages: tuple[Page, ...]

@@ -1,0 +1,65 @@
+"""The pipeline as one function: load -> validate -> link -> render, returning outputs and diagnostics.
+
+`build_outputs` never writes; `cli` decides whether to write (build, serve) or
+only report (check).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import traceback
+
+import jinja2
+
+from .diagnostics import Diagnostics, Source, relative_path
+from .link import LinkedSite, link_site
+from .load import load_site
+from .render import Output, render_site, template_folder
+from .validate import validate_site
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    outputs: list[Output]
+    diagnostics: Diagnostics
+    linked: LinkedSite | None
+
+    def summary(self) -> dict[str, int]:
+        content = self.linked.content if self.linked else None
+        return {
+            "pages": sum(1 for o in self.outputs if o.url.endswith("/") or o.url.endswith(".html") or o.url == ""),
+            "articles": len(content.articles) if content else 0,
+            "actors": len(content.actors) if content else 0,
+            "warnings": len(self.diagnostics.warnings),
+        }
+
+
+def build_outputs(root: Path, base_url: str | None = None) -> BuildResult:
+    diagnostics = Diagnostics()
+    raw = load_site(root, diagnostics)
+    content = validate_site(raw, diagnostics)
+    if content is None or diagnostics.errors:
+        return BuildResult([], diagnostics, None)
+    if base_url:
+        url = base_url if base_url.endswith("/") else base_url + "/"
+        content = dataclasses.replace(content, site=dataclasses.replace(content.site, base_url=url))
+    linked = link_site(content)
+    try:
+        outputs = render_site(linked, template_folder(root))
+    except jinja2.TemplateError as exc:
+        _report_template_error(exc, root, diagnostics)
+        return BuildResult([], diagnostics, linked)
+    return BuildResult(outputs, diagnostics, linked)
+
+
+def _report_template_error(exc: jinja2.TemplateError, root: Path, diagnostics: Diagnostics) -> None:
+    """A broken template is an editor's problem too: report it in the common format."""
+    name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not name:  # runtime errors: Jinja rewrites the traceback so template frames carry their file
+        frames = traceback.extract_tb(exc.__traceback__)
+        frame = next((f for f in reversed(frames) if not f.filename.endswith(".py")), None)
+        name, line = (frame.filename, frame.lineno) if frame else ("templates", 1)
+    diagnostics.error(Source(relative_path(Path(name), root), line), f"template error: {exc.message or exc}",
+                      "fix the template; content files are fine")

@@ -1,0 +1,48 @@
+"""`build.py serve`: build, serve the output on loopback, rebuild on change, reload the browser.
+
+A failed rebuild prints its diagnostics and keeps serving the last good site.
+Every rebuild is a full build for now (fast on this corpus); livereload reloads
+the page only after `write_site` has swapped the new site in.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from .cli import report, summary_line
+from .pipeline import build_outputs
+from .write import OutputFolderError, check_output_folder, write_site
+
+
+def rebuild(root: Path, out: Path, base_url: str) -> bool:
+    started = time.perf_counter()
+    result = build_outputs(root, base_url)
+    report(result.diagnostics)
+    if result.diagnostics.has_errors():
+        print("rebuild failed; still serving the last good site", file=sys.stderr)
+        return False
+    write_site(result.outputs, out)
+    print(summary_line(result, time.perf_counter() - started, out), flush=True)
+    return True
+
+
+def serve(root: Path, out: Path, host: str, port: int) -> int:
+    from livereload import Server
+
+    try:
+        check_output_folder(out, root)
+    except OutputFolderError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    base_url = f"http://{host}:{port}/"
+    if not rebuild(root, out, base_url) and not out.is_dir():
+        return 1
+    server = Server()
+    watched = [root / "content", root / "site.yaml", root / "templates"]
+    for path in watched:
+        if path.exists():
+            server.watch(str(path), lambda: rebuild(root, out, base_url), delay=0.2)
+    print(f"serving {out} at {base_url} (Ctrl+C to stop)", flush=True)
+    server.serve(root=str(out), host=host, port=port, open_url_delay=None, restart_delay=0)
+    return 0

@@ -1,0 +1,169 @@
+"""Validate stage: raw records -> frozen `Content`, with every problem collected as a diagnostic.
+
+A record with errors is left out (nothing is half-built); the run still goes on,
+so that one build reports every problem in the site.
+"""
+from __future__ import annotations
+
+from .diagnostics import Diagnostics, did_you_mean
+from .fields import Fields
+from .load import RawFile, RawSite
+from .model import ACTOR_KINDS, Actor, Article, Content, Link, Page, Site, Stance
+
+SITE_FIELDS = {"title", "description", "base_url", "language", "link_mentions", "unlinked_phrases", "stances"}
+ARTICLE_FIELDS = {
+    "title", "date", "date_precision", "author", "publication", "source_url", "stance", "stance_note",
+    "actors", "summary", "standfirst", "section", "image_caption", "related", "author_bio", "raw", "raw_sha256",
+    "title_note", "date_note", "author_note", "publication_note",
+}
+NOTE_FIELDS = ("title_note", "date_note", "author_note", "publication_note")
+ACTOR_FIELDS = {"name", "kind", "aliases", "role", "links"}
+PAGE_FIELDS = {"title"}
+
+
+def validate_site(raw: RawSite, diagnostics: Diagnostics) -> Content | None:
+    """The whole site, or None when site.yaml itself is unusable."""
+    site = _site(raw.site, diagnostics) if raw.site else None
+    if site is None:
+        return None
+    stance_keys = [s.key for s in site.stances]
+    actors = tuple(a for a in (_actor(f, diagnostics) for f in raw.actors) if a)
+    articles = [a for a in (_article(f, stance_keys, diagnostics) for f in raw.articles) if a]
+    articles.sort(key=lambda a: (-a.date.toordinal(), a.slug))
+    pages = tuple(p for p in (_page(f, diagnostics) for f in raw.pages) if p)
+    content = Content(site, tuple(articles), tuple(sorted(actors, key=lambda a: a.id)), pages)
+    _check_references(content, raw, diagnostics)
+    return content
+
+
+def _site(raw: RawFile, diagnostics: Diagnostics) -> Site | None:
+    fields = Fields(raw, diagnostics)
+    base_url = fields.url("base_url")
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    site = Site(
+        title=fields.string("title"),
+        description=fields.string("description", required=False) or "",
+        base_url=base_url,
+        language=fields.string("language", required=False) or "en",
+        link_mentions=fields.choice("link_mentions", ("first", "all"), "link_mentions value", required=False) or "first",
+        unlinked_phrases=fields.strings("unlinked_phrases"),
+        stances=_stances(fields, diagnostics),
+    )
+    fields.warn_unknown(SITE_FIELDS)
+    return site if site.title and site.base_url and site.stances else None
+
+
+def _stances(fields: Fields, diagnostics: Diagnostics) -> tuple[Stance, ...]:
+    value = fields.get("stances")
+    if not isinstance(value, dict) or not value:
+        fields.error("stances", "'stances' must map each stance key to a label and a description",
+                     "stances:\n      shield: {label: ..., description: ...}")
+        return ()
+    stances = []
+    for key, entry_value in value.items():
+        if not fields.key_pattern(key, "stances"):
+            continue
+        if not isinstance(entry_value, dict):
+            fields.error("stances", f"stance '{key}' needs a label and a description")
+            continue
+        entry = Fields(fields.raw, diagnostics, ("stances", key))
+        label, description = entry.string("label"), entry.string("description")
+        entry.warn_unknown({"label", "description"})
+        if label and description:
+            stances.append(Stance(key, label, description))
+    return tuple(stances)
+
+
+def _article(raw: RawFile, stance_keys: list[str], diagnostics: Diagnostics) -> Article | None:
+    fields = Fields(raw, diagnostics)
+    if not fields.key_pattern(raw.stem, "title"):
+        return None
+    errors_before = len(diagnostics.errors)
+    authors = fields.strings("author")
+    notes = {key: fields.string(key, required=False) for key in NOTE_FIELDS}
+    if not authors and not notes["author_note"]:
+        fields.error("author", "'author' is missing", "name the author, or write 'author: null' and an 'author_note' saying why")
+    values = dict(
+        slug=raw.stem, title=fields.string("title"), date=fields.date("date"),
+        date_precision=fields.choice("date_precision", ("exact", "approximate"), "date precision", required=False) or "exact",
+        authors=authors, publication=fields.string("publication", required=False),
+        stance=fields.choice("stance", stance_keys, "stance"), stance_note=fields.string("stance_note"),
+        summary=fields.string("summary", required=False), standfirst=fields.string("standfirst", required=False),
+        source_url=fields.url("source_url"), author_bio=fields.string("author_bio", required=False),
+        actors=fields.strings("actors"), related=fields.strings("related"),
+        raw=fields.string("raw", required=False), raw_sha256=fields.string("raw_sha256", required=False),
+        notes={k: v for k, v in notes.items() if v},
+        body=raw.body, body_line=raw.body_line, source=raw.source,
+    )
+    fields.strings("section"), fields.strings("image_caption")  # kept for provenance, not shown
+    fields.warn_unknown(ARTICLE_FIELDS)
+    if not values["publication"] and not notes["publication_note"]:
+        fields.error("publication", "'publication' is missing", "name it, or write 'publication: null' and a 'publication_note'")
+    return Article(**values) if len(diagnostics.errors) == errors_before else None
+
+
+def _actor(raw: RawFile, diagnostics: Diagnostics) -> Actor | None:
+    fields = Fields(raw, diagnostics)
+    if not fields.key_pattern(raw.stem, "name"):
+        return None
+    errors_before = len(diagnostics.errors)
+    actor = dict(
+        id=raw.stem, name=fields.string("name"), kind=fields.choice("kind", ACTOR_KINDS, "actor kind"),
+        aliases=fields.strings("aliases"), role=fields.string("role", required=False),
+        links=_links(fields, diagnostics), body=raw.body, source=raw.source,
+    )
+    fields.warn_unknown(ACTOR_FIELDS)
+    return Actor(**actor) if len(diagnostics.errors) == errors_before else None
+
+
+def _links(fields: Fields, diagnostics: Diagnostics) -> tuple[Link, ...]:
+    value = fields.get("links")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        fields.error("links", f"'links' must be a list of {{title, url}}, got {value!r}")
+        return ()
+    links = []
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            fields.error("links", f"link {index + 1} must have a title and a url")
+            continue
+        entry = Fields(fields.raw, diagnostics, ("links", index))
+        title, url = entry.string("title"), entry.url("url")
+        entry.warn_unknown({"title", "url"})
+        if title and url:
+            links.append(Link(title, url))
+    return tuple(links)
+
+
+def _page(raw: RawFile, diagnostics: Diagnostics) -> Page | None:
+    fields = Fields(raw, diagnostics)
+    title = fields.string("title")
+    fields.warn_unknown(PAGE_FIELDS)
+    return Page(raw.stem, title, raw.body, raw.source) if title else None
+
+
+def _check_references(content: Content, raw: RawSite, diagnostics: Diagnostics) -> None:
+    """Cross-file rules: aliases claimed once, implied actors that exist."""
+    owners: dict[str, Actor] = {}
+    for actor in content.actors:
+        for alias in dict.fromkeys((actor.name, *actor.aliases)):
+            other = owners.setdefault(alias, actor)
+            if other is not actor:
+                diagnostics.error(_position(raw.actors, actor.id, "aliases"),
+                                  f"alias '{alias}' is claimed by two actors: {other.id} and {actor.id}",
+                                  f"first claimed in {other.source.path}; remove it from one of them")
+    actor_ids = [a.id for a in content.actors]
+    for article in content.articles:
+        for index, actor_id in enumerate(article.actors):
+            if actor_id not in actor_ids:
+                guess = did_you_mean(actor_id, actor_ids)
+                diagnostics.error(_position(raw.articles, article.slug, "actors", index),
+                                  f"unknown actor '{actor_id}'",
+                                  f"did you mean '{guess}'?" if guess else "add content/actors/<id>.md first")
+
+
+def _position(files: tuple[RawFile, ...], stem: str, *path: object):
+    raw = next(f for f in files if f.stem == stem)
+    return raw.positions.of(*path)

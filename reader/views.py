@@ -1,0 +1,36 @@
+"""Small presentation helpers shared by templates: dates, keyword-in-context snippets."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .markdown import Mention
+
+SNIPPET_CONTEXT = 80  # characters of context on each side of a mention
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A mention in its context: text before, the mention, text after, and the paragraph anchor."""
+
+    before: str
+    match: str
+    after: str
+    anchor: str
+
+
+def keyword_in_context(blocks: tuple[str, ...], mention: Mention) -> Snippet:
+    text = blocks[mention.paragraph - 1]
+    start = max(0, mention.start - SNIPPET_CONTEXT)
+    end = min(len(text), mention.end + SNIPPET_CONTEXT)
+    before = text[start:mention.start]
+    after = text[mention.end:end]
+    if start > 0:
+        before = "…" + before.split(" ", 1)[-1] if " " in before else "…" + before
+    if end < len(text):
+        after = (after.rsplit(" ", 1)[0] if " " in after else after) + "…"
+    return Snippet(before, text[mention.start:mention.end], after, f"p-{mention.paragraph}")
+
+
+def format_date(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
