@@ -115,6 +115,8 @@ class Page:
     title: str
     body: str
     source: Source
+    menu: str | None = None
+    """Label of the page in the site's navigation, if it has one."""
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ def make_environment(folder: Path, linked: LinkedSite) -> jinja2.Environment:
     env.globals.update(
         site=content.site, urls=urls, kind_labels=KIND_LABELS,
         actors={a.id: a for a in content.actors}, articles={a.slug: a for a in content.articles},
+        pages={p.slug: p for p in content.pages},
         href=lambda url: urls.href(base_path, url),
         absolute=lambda url: content.site.base_url + url,
     )
@@ -62,6 +63,7 @@ def render_site(linked: LinkedSite, folder: Path) -> list[Output]:
     outputs.append(Output("sitemap.xml", env.get_template("sitemap.xml").render(
         urls=[o.url for o in outputs if o.url.endswith("/") or o.url == ""]).encode()))
     outputs.append(Output("robots.txt", env.get_template("robots.txt").render().encode()))
+    outputs.append(Output(".nojekyll", b""))  # GitHub Pages: serve the folder as it is
     return outputs
 
 

@@ -18,7 +18,7 @@ ARTICLE_FIELDS = {
 }
 NOTE_FIELDS = ("title_note", "date_note", "author_note", "publication_note")
 ACTOR_FIELDS = {"name", "kind", "aliases", "role", "links"}
-PAGE_FIELDS = {"title"}
+PAGE_FIELDS = {"title", "menu"}
 
 
 def validate_site(raw: RawSite, diagnostics: Diagnostics) -> Content | None:
@@ -139,9 +139,9 @@ def _links(fields: Fields, diagnostics: Diagnostics) -> tuple[Link, ...]:
 
 def _page(raw: RawFile, diagnostics: Diagnostics) -> Page | None:
     fields = Fields(raw, diagnostics)
-    title = fields.string("title")
+    title, menu = fields.string("title"), fields.string("menu", required=False)
     fields.warn_unknown(PAGE_FIELDS)
-    return Page(raw.stem, title, raw.body, raw.source) if title else None
+    return Page(raw.stem, title, raw.body, raw.source, menu) if title else None
 
 
 def _check_references(content: Content, raw: RawSite, diagnostics: Diagnostics) -> None:
