@@ -10,7 +10,9 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from reader.importer import choose_slug, import_files, import_text, split_sentences
+from reader.importer import import_files, import_text
+from reader.importer.files import choose_slug
+from reader.importer.paragraphs import split_sentences
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
