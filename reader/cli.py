@@ -73,7 +73,9 @@ def run_build(args: argparse.Namespace) -> int:
     except OutputFolderError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    result = build_outputs(args.root, args.base_url)
+    progress = terminal_progress()
+    result = build_outputs(args.root, args.base_url, progress)
+    progress("")
     report(result.diagnostics, args.strict)
     if result.diagnostics.has_errors(args.strict):
         print(f"build failed; {out} was left unchanged", file=sys.stderr)
@@ -81,6 +83,13 @@ def run_build(args: argparse.Namespace) -> int:
     write_site(result.outputs, out)
     print(summary_line(result, time.perf_counter() - started, out))
     return EXIT_OK
+
+
+def terminal_progress():
+    """Show the current stage on one terminal line; silent when stderr is not a terminal (CI, pipes)."""
+    if not sys.stderr.isatty():
+        return lambda stage: None
+    return lambda stage: print(f"\r\033[K{stage}{'…' if stage else ''}", end="", file=sys.stderr, flush=True)
 
 
 def summary_line(result: BuildResult, seconds: float, out: Path) -> str:

@@ -6,6 +6,7 @@ only report (check).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,16 +37,22 @@ class BuildResult:
         }
 
 
-def build_outputs(root: Path, base_url: str | None = None) -> BuildResult:
+def build_outputs(root: Path, base_url: str | None = None,
+                  progress: Callable[[str], None] = lambda stage: None) -> BuildResult:
+    """Run every stage but write; `progress` hears the name of each stage as it starts."""
     diagnostics = Diagnostics()
+    progress("loading")
     raw = load_site(root, diagnostics)
+    progress(f"validating {len(raw.articles)} articles, {len(raw.actors)} actors")
     content = validate_site(raw, diagnostics)
     if content is None or diagnostics.errors:
         return BuildResult([], diagnostics, None)
     if base_url:
         url = base_url if base_url.endswith("/") else base_url + "/"
         content = dataclasses.replace(content, site=dataclasses.replace(content.site, base_url=url))
+    progress("linking actor mentions")
     linked = link_site(content)
+    progress("rendering pages")
     try:
         outputs = render_site(linked, template_folder(root))
     except jinja2.TemplateError as exc:

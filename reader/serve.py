@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .cli import report, summary_line
 from .pipeline import build_outputs
+from .render import template_folder
 from .write import OutputFolderError, check_output_folder, write_site
 
 
@@ -39,7 +40,7 @@ def serve(root: Path, out: Path, host: str, port: int) -> int:
     if not rebuild(root, out, base_url) and not out.is_dir():
         return 1
     server = Server()
-    watched = [root / "content", root / "site.yaml", root / "templates"]
+    watched = [root / "content", root / "site.yaml", template_folder(root)]
     for path in watched:
         if path.exists():
             server.watch(str(path), lambda: rebuild(root, out, base_url), delay=0.2)
