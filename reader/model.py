@@ -85,6 +85,10 @@ class Article:
     standfirst: str | None = None
     source_url: str | None = None
     author_bio: str | None = None
+    section: str | None = None
+    """The source's section label, kept for provenance."""
+    image_caption: str | None = None
+    """The caption of the source's lead image (the image itself is not kept)."""
     actors: tuple[str, ...] = ()
     """Actors the text implies but does not name."""
     related: tuple[str, ...] = ()

@@ -17,6 +17,7 @@ ARTICLE_FIELDS = {
     "title_note", "date_note", "author_note", "publication_note",
 }
 NOTE_FIELDS = ("title_note", "date_note", "author_note", "publication_note")
+ARTICLE_OPTIONAL_TEXT = ("summary", "standfirst", "section", "image_caption", "author_bio", "raw", "raw_sha256")
 ACTOR_FIELDS = {"name", "kind", "aliases", "role", "links"}
 PAGE_FIELDS = {"title", "menu"}
 
@@ -80,27 +81,31 @@ def _article(raw: RawFile, stance_keys: list[str], diagnostics: Diagnostics) -> 
     if not fields.key_pattern(raw.stem, "title"):
         return None
     errors_before = len(diagnostics.errors)
-    authors = fields.strings("author")
-    notes = {key: fields.string(key, required=False) for key in NOTE_FIELDS}
-    if not authors and not notes["author_note"]:
+    values = _article_values(fields, stance_keys)
+    notes = values["notes"]
+    if not values["authors"] and "author_note" not in notes:
         fields.error("author", "'author' is missing", "name the author, or write 'author: null' and an 'author_note' saying why")
-    values = dict(
-        slug=raw.stem, title=fields.string("title"), date=fields.date("date"),
-        date_precision=fields.choice("date_precision", ("exact", "approximate"), "date precision", required=False) or "exact",
-        authors=authors, publication=fields.string("publication", required=False),
-        stance=fields.choice("stance", stance_keys, "stance"), stance_note=fields.string("stance_note"),
-        summary=fields.string("summary", required=False), standfirst=fields.string("standfirst", required=False),
-        source_url=fields.url("source_url"), author_bio=fields.string("author_bio", required=False),
-        actors=fields.strings("actors"), related=fields.strings("related"),
-        raw=fields.string("raw", required=False), raw_sha256=fields.string("raw_sha256", required=False),
-        notes={k: v for k, v in notes.items() if v},
-        body=raw.body, body_line=raw.body_line, source=raw.source,
-    )
-    fields.strings("section"), fields.strings("image_caption")  # kept for provenance, not shown
-    fields.warn_unknown(ARTICLE_FIELDS)
-    if not values["publication"] and not notes["publication_note"]:
+    if not values["publication"] and "publication_note" not in notes:
         fields.error("publication", "'publication' is missing", "name it, or write 'publication: null' and a 'publication_note'")
-    return Article(**values) if len(diagnostics.errors) == errors_before else None
+    fields.warn_unknown(ARTICLE_FIELDS)
+    if len(diagnostics.errors) > errors_before:
+        return None
+    return Article(slug=raw.stem, body=raw.body, body_line=raw.body_line, source=raw.source, **values)
+
+
+def _article_values(fields: Fields, stance_keys: list[str]) -> dict:
+    """Every front matter field of an article, read and checked (None where invalid)."""
+    notes = {key: fields.string(key, required=False) for key in NOTE_FIELDS}
+    optional = {key: fields.string(key, required=False) for key in ARTICLE_OPTIONAL_TEXT}
+    return dict(
+        title=fields.string("title"), date=fields.date("date"),
+        date_precision=fields.choice("date_precision", ("exact", "approximate"), "date precision",
+                                     required=False) or "exact",
+        authors=fields.strings("author"), publication=fields.string("publication", required=False),
+        stance=fields.choice("stance", stance_keys, "stance"), stance_note=fields.string("stance_note"),
+        source_url=fields.url("source_url"), actors=fields.strings("actors"), related=fields.strings("related"),
+        notes={key: value for key, value in notes.items() if value}, **optional,
+    )
 
 
 def _actor(raw: RawFile, diagnostics: Diagnostics) -> Actor | None:
