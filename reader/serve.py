@@ -28,6 +28,19 @@ def rebuild(root: Path, out: Path, base_url: str) -> bool:
     return True
 
 
+def rebuild_and_reload(root: Path, out: Path, base_url: str) -> None:
+    """Reload the browsers as soon as a rebuild has written the new site, and only then.
+
+    livereload would also reload on its own, but it ignores changes that come
+    within 3 s of the previous reload; our reload resets that clock, so pages
+    reload exactly once per successful rebuild.
+    """
+    from livereload.handlers import LiveReloadHandler
+
+    if rebuild(root, out, base_url):
+        LiveReloadHandler.reload_waiters()
+
+
 def serve(root: Path, out: Path, host: str, port: int) -> int:
     from livereload import Server
 
@@ -43,7 +56,7 @@ def serve(root: Path, out: Path, host: str, port: int) -> int:
     watched = [root / "content", root / "site.yaml", template_folder(root)]
     for path in watched:
         if path.exists():
-            server.watch(str(path), lambda: rebuild(root, out, base_url), delay=0.2)
+            server.watch(str(path), lambda: rebuild_and_reload(root, out, base_url))
     print(f"serving {out} at {base_url} (Ctrl+C to stop)", flush=True)
     server.serve(root=str(out), host=host, port=port, open_url_delay=None, restart_delay=0)
     return 0

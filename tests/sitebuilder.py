@@ -1,9 +1,13 @@
 """Build tiny sites inline from a dict of files (as MkDocs' tests do) and run the real command line on them."""
 from __future__ import annotations
 
+import contextlib
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.request
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -54,3 +58,43 @@ def run(*args: str | Path) -> subprocess.CompletedProcess:
     """Run `python build.py ARGS` from the project folder and capture its output."""
     return subprocess.run([sys.executable, str(PROJECT / "build.py"), *map(str, args)],
                           capture_output=True, text=True, cwd=PROJECT, timeout=120)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+def wait_for(predicate, seconds: float = 20.0):
+    """Poll `predicate` until it is truthy; connection errors count as not yet."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for the server")
+
+
+@contextlib.contextmanager
+def serving(root: Path):
+    """Run `build.py serve` on `root` on a free port; yields (base URL, process), stops it after."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(root), "--port", str(port)],
+                               cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: fetch(base))
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -2,58 +2,22 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from sitebuilder import PROJECT
+from sitebuilder import fetch, serving, wait_for
 
 TINY = Path(__file__).parent / "sites" / "tiny"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode()
-
-
-def wait_for(predicate, seconds: float = 20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for the server")
 
 
 @pytest.fixture
 def server(tmp_path):
     root = tmp_path / "site"
     shutil.copytree(TINY, root)
-    port = free_port()
-    process = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(root), "--port", str(port)],
-                               cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for(lambda: fetch(base))
+    with serving(root) as (base, process):
         yield root, base, process
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_serve_rebuilds_on_change_and_keeps_last_good_site_on_error(server):
