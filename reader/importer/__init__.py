@@ -15,9 +15,10 @@ Contract:
 The rules run in this order (`convert.import_text`), each a small function:
 normalise whitespace (`text`), recover paragraphs and move related-link lines
 (`paragraphs`, `related`), drop trailing site chrome (`cleanup`), take the
-header: title, standfirst, section, caption, byline, dateline (`header`), take
-an author bio at the end, drop a truncated teaser, drop pull quotes, drop
-trailing chrome again (`cleanup`), escape Markdown (`escape`). Writing files,
+header: title, standfirst, section, caption, byline, dateline (`header`; it ends
+at a teaser), take an author bio at the end, drop a truncated teaser (with any
+chrome between it and its full copy), drop pull quotes, drop trailing chrome
+again (`cleanup`), escape Markdown (`escape`). Writing files,
 slugs and the per-file report are in `files`.
 """
 from __future__ import annotations

@@ -6,7 +6,7 @@ import re
 
 from .header import looks_like_name
 from .model import Draft
-from .paragraphs import ends_with_punctuation, split_sentences
+from .paragraphs import ends_with_punctuation, full_copy_of_teaser, split_sentences
 from .vocabulary import CLOSERS, OPENERS
 
 CHROME_LINES = {"comments", "comment", "share", "share this", "share this article", "share this story",
@@ -14,21 +14,28 @@ CHROME_LINES = {"comments", "comment", "share", "share this", "share this articl
                 "leave a comment", "advertisement", "subscribe", "print", "email", "tweet", "facebook",
                 "twitter", "linkedin", "whatsapp", "copy link", "related", "tags", "more", "close",
                 "font size", "a a a", "aa", "listen", "save", "bookmark", "sign up", "log in", "login",
-                "show comments", "view comments", "cancel reply", "reply", "post comment"}
+                "show comments", "view comments", "cancel reply", "reply", "post comment", "read more",
+                "continue reading", "most popular", "most read", "trending", "newsletter"}
+# A phrase marks chrome only where it opens a short line: in prose ("Residents can subscribe to the
+# alerts ...", "... retains all rights reserved under its licence") the same words are text.
 CHROME_PHRASES = re.compile(
-    r"your email address will not be published|required fields are marked|leave a reply|"
-    r"share this article|sign up for (?:our|the) newsletter|subscribe to (?:our|the)|"
-    r"all rights reserved|story continues below|^advertisement$|^\(?\d+\)? comments?$",
+    r"^(?:your email address will not be published|required fields are marked|leave a reply|"
+    r"share this (?:article|story)|share (?:on|via) \w+|sign up for (?:our|the) newsletter|"
+    r"subscribe to (?:our|the)|all rights reserved|copyright\b|©|story continues below|advertisement$|"
+    r"\(?\d+\)? comments?$|comments? \(\d+\)$)",
     re.IGNORECASE)
 BIO_ROLE = re.compile(
     r"\b(?:is|was)\s+(?:an?|the)\s+[^.]{0,200}?\b(?:expert|editor|correspondent|writer|journalist|"
     r"fellow|professor|director|analyst|reporter|columnist|contributor|author|researcher|founder|"
-    r"chair|head|member|lecturer|consultant|adviser|advisor|at|with|of|for)\b")
+    r"chair|head|member|lecturer|consultant|adviser|advisor|at|with|of|for)\b|"
+    r"\b(?:covers|writes|reports)\s[^.]{0,150}?\b(?:for|at)\s+(?:the\s+)?[A-Z]")
+BIO_SUBJECT = re.compile(r"[—–-]?\s*((?:\S+\s+){1,4}?)(?:is|was|covers|writes|reports)\s")
 
 
 def is_chrome(line: str) -> bool:
+    """A sharing button, menu item, comment-form line or copyright notice, alone on its line."""
     core = re.sub(r"\s+", " ", line.strip().strip("*·•|")).strip().lower()
-    return core in CHROME_LINES or bool(CHROME_PHRASES.search(core))
+    return core in CHROME_LINES or (len(core) <= 150 and bool(CHROME_PHRASES.search(core)))
 
 
 def drop_trailing_chrome(draft: Draft) -> None:
@@ -46,39 +53,44 @@ def drop_trailing_chrome(draft: Draft) -> None:
 
 
 def take_author_bio(draft: Draft) -> None:
-    """A last line "Name is an expert with ..." describes the author: it goes to `author_bio`."""
+    """A last line "Name is an expert with ..." / "— Name covers energy for ..." goes to `author_bio`.
+
+    Otherwise the subject must be a name that the byline (if any) contains and the body does not:
+    a last line about someone quoted in the article is prose about a source, not a bio.
+    """
     if len(draft.paragraphs) < 2:
         return
-    last = draft.paragraphs[-1]
-    match = re.match(r"((?:\S+\s+){1,4}?)(?:is|was)\s", last)
+    last, author = draft.paragraphs[-1], draft.header.author
+    match = BIO_SUBJECT.match(last)
     subject = match.group(1).strip() if match else ""
-    by_author = draft.header.author is not None and last.startswith(draft.header.author)
-    if len(last) <= 300 and (by_author or looks_like_name(subject)) and BIO_ROLE.search(last):
-        draft.author_bio = draft.paragraphs.pop()
+    by_author = author is not None and bool(subject) and subject.startswith(author)
+    surname = subject.split()[-1] if subject else ""
+    in_body = surname in "\n".join(draft.paragraphs[:-1])
+    named = looks_like_name(subject) and (author is None or surname in author) and not in_body
+    if len(last) <= 300 and (by_author or named) and BIO_ROLE.search(last):
+        draft.author_bio = re.sub(r"^[—–-]\s*", "", draft.paragraphs.pop())
         draft.notes.append("moved the author bio at the end to author_bio")
 
 
 def drop_truncated_teaser(draft: Draft) -> None:
-    """A teaser (paragraphs, the last cut off with "…") repeated later in full: keep the full copy only."""
+    """A teaser (paragraphs, the last cut off with "…") repeated later in full: keep the full copy only.
+
+    Chrome between the teaser and the full copy ("Read more", "Continue reading") goes with it.
+    """
     paragraphs = draft.paragraphs
-    for index, paragraph in enumerate(paragraphs):
-        stem = truncated_stem(paragraph)
-        full = next((j for j in range(index + 1, len(paragraphs)) if stem and paragraphs[j].startswith(stem)
-                     and len(paragraphs[j]) > len(stem)), None)
+    for index in range(len(paragraphs)):
+        full = full_copy_of_teaser(paragraphs, index)
         if full is None:
             continue
         size = 1
         while index - size >= 0 and full - size > index and paragraphs[index - size] == paragraphs[full - size]:
             size += 1
-        draft.paragraphs = paragraphs[: index - size + 1] + paragraphs[index + 1:]
+        links = [p for p in paragraphs[index + 1:full] if is_chrome(p)]
+        rest = [p for j, p in enumerate(paragraphs) if j > index and not (j < full and is_chrome(p))]
+        draft.paragraphs = paragraphs[: index - size + 1] + rest
         draft.notes.append(f"dropped a truncated teaser ({size} paragraph(s)) repeated in full below it")
+        draft.notes.extend(f"dropped site chrome: {link}" for link in links)
         return
-
-
-def truncated_stem(paragraph: str) -> str | None:
-    """The text before a final "…" or "...", when it is long enough to be a cut-off paragraph."""
-    match = re.fullmatch(r"(.{40,}?)\s*(?:…|\.\.\.)", paragraph, re.DOTALL)
-    return match.group(1).rstrip() if match else None
 
 
 def drop_pull_quotes(draft: Draft) -> None:

@@ -5,22 +5,24 @@ import datetime as dt
 import re
 
 from .model import Draft, Header
-from .paragraphs import ends_with_punctuation
+from .paragraphs import ends_with_punctuation, full_copy_of_teaser
 from .vocabulary import CLOSERS, SENTENCE_STARTERS
 
 NAME_PARTICLES = {"de", "da", "del", "della", "di", "do", "dos", "du", "van", "von", "der", "den", "al",
                   "el", "bin", "ibn", "la", "le", "y"}
 CAPTION = re.compile(
     r"\((?:[^()]*\b)?(?:Getty|Reuters|AP|AFP|EPA|Alamy|Shutterstock|Bloomberg|TASS|Sputnik|Xinhua|"
-    r"Anadolu|PA|Photo|Image|Credit)\b[^()]*\)$|"
+    r"Anadolu|PA|Photo|Image|Credit|[Ff]ile photo)\b[^()]*\)$|"
     r"/\s*(?:AFP|Reuters|AP|EPA|TASS|Sputnik|Getty Images|Xinhua|Anadolu)(?: via Getty Images)?\.?$|"
-    r"\bvia Getty Images\.?$|^(?:Photo|Photograph|Picture|Image|Credit|Photo credit)s?\s*:\s*\S|"
+    r"\bvia Getty Images\.?$|"
+    r"^(?:File (?:photo|picture|image)|Photo|Photograph|Picture|Image|Credit|Photo credit)s?\s*:\s*\S|"
+    r"^File (?:photo|picture|image)\.?$|"
     r"\. (?:Photo|Photograph|Picture|Image)s?\s*:\s*\S")
 MONTHS = {m.lower(): i for i, m in enumerate(
     ["January", "February", "March", "April", "May", "June", "July", "August", "September",
      "October", "November", "December"], start=1)}
 MONTH = r"(?P<month>[A-Z][a-z]{2,8})\.?"
-TIME = r"\d{1,2}[:.]\d{2}(?:\s?[ap]\.?m\.?)?(?:\s?[A-Z]{2,4}|\s?[+-]\d{2}:?\d{2})?"
+TIME = r"\d{1,2}[:.]\d{2}(?:\s?[aApP]\.?[mM]\.?)?(?:\s?[A-Z]{2,4}|\s?[+-]\d{2}:?\d{2})?"
 WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\.?,?\s+"
 DATE_FORMS = (
     rf"(?P<year>\d{{4}})-(?P<mnum>\d{{2}})-(?P<day>\d{{2}})",
@@ -31,10 +33,22 @@ SEP = r"\s*(?:,|\||—|–|-|·|•|at)?\s*"
 DATELINE = [re.compile(
     rf"^(?:(?:Published|Updated|Posted|Last updated)(?: on)?:?\s*)?(?:{TIME}{SEP})?(?:{WEEKDAY})?"
     rf"{form}(?:{SEP}{TIME})?$") for form in DATE_FORMS]
+UPDATED = re.compile(r"(?P<first>.+?)\s*(?:[,|—–·•-]\s*)?\b(?i:updated|last updated|modified)\b(?: on)?:?\s*"
+                     r"(?P<second>.+)")
 
 
 def parse_date(line: str) -> str | None:
-    """An ISO date when the whole line is a dateline or timestamp, else None."""
+    """An ISO date when the whole line is a dateline or timestamp, else None.
+
+    "Published <date> · Updated <date or time>" gives the first (publication) date.
+    """
+    both = UPDATED.fullmatch(line.strip())
+    if both and (parse_one_date(both["second"]) or re.fullmatch(TIME, both["second"])):
+        return parse_one_date(both["first"])
+    return parse_one_date(line)
+
+
+def parse_one_date(line: str) -> str | None:
     for pattern in DATELINE:
         match = pattern.match(line.strip())
         if match:
@@ -123,8 +137,8 @@ def classify_header_line(paragraphs: list[str], index: int, found: dict) -> dict
     """{field: value} for a header line; empty where the body begins."""
     line, later = paragraphs[index], "\n".join(paragraphs[index + 1:])
     neighbours = paragraphs[max(0, index - 1):index] + paragraphs[index + 1:index + 2]
-    if len(line) > 400:
-        return {}
+    if len(line) > 400 or full_copy_of_teaser(paragraphs, index) is not None:
+        return {}  # too long for a header line, or a teaser: the body has begun
     if date := parse_date(line):
         return {"date": date} if "date" not in found else {}
     if is_caption(line):

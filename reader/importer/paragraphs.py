@@ -1,4 +1,7 @@
-"""Text to paragraphs: lost or hard-wrapped paragraph breaks are recovered; sentences are split and grouped."""
+"""Text to paragraphs: lost or hard-wrapped paragraph breaks are recovered; sentences are split and grouped.
+
+Also here, because both the header and the cleanup rules need it: finding a teaser cut off with "…"
+and the paragraph that repeats it in full."""
 from __future__ import annotations
 
 import re
@@ -115,3 +118,18 @@ def ends_with_punctuation(text: str) -> bool:
     """Whether a line ends like a sentence (closing quotes and brackets ignored)."""
     core = text.rstrip().rstrip(CLOSERS)
     return bool(core) and core[-1] in ".!?…:;,"
+
+
+def truncated_stem(paragraph: str) -> str | None:
+    """The text before a final "…" or "...", when it is long enough to be a cut-off paragraph."""
+    match = re.fullmatch(r"(.{40,}?)\s*(?:…|\.\.\.)", paragraph, re.DOTALL)
+    return match.group(1).rstrip() if match else None
+
+
+def full_copy_of_teaser(paragraphs: list[str], index: int) -> int | None:
+    """Where paragraph `index`, cut off with "…", is repeated in full further on; None if it is not a teaser."""
+    stem = truncated_stem(paragraphs[index])
+    if not stem:
+        return None
+    return next((j for j in range(index + 1, len(paragraphs))
+                 if paragraphs[j].startswith(stem) and len(paragraphs[j]) > len(stem)), None)

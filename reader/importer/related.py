@@ -53,7 +53,8 @@ def related_segment_length(rest: str) -> int:
 
 
 def capitalised(token: str) -> bool:
-    core = token.lstrip(OPENERS)
+    """A capitalised word or a number ("2021", "$2", "€1.5bn"), as headlines are made of."""
+    core = token.lstrip(OPENERS).lstrip("$£€¥")
     return bool(core) and (core[0].isupper() or core[0].isdigit())
 
 
