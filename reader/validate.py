@@ -8,6 +8,7 @@ from __future__ import annotations
 from .diagnostics import Diagnostics, did_you_mean
 from .fields import Fields
 from .load import RawFile, RawSite
+from .mentions import fold
 from .model import ACTOR_KINDS, Actor, Article, Content, Link, Page, Site, Stance
 
 SITE_FIELDS = {"title", "description", "base_url", "language", "link_mentions", "unlinked_phrases", "stances"}
@@ -150,15 +151,25 @@ def _page(raw: RawFile, diagnostics: Diagnostics) -> Page | None:
 
 
 def _check_references(content: Content, raw: RawSite, diagnostics: Diagnostics) -> None:
-    """Cross-file rules: aliases claimed once, implied actors that exist."""
-    owners: dict[str, Actor] = {}
+    """Cross-file rules: each alias names one actor; implied actors exist."""
+    _check_aliases(content, raw, diagnostics)
+    _check_implied_actors(content, raw, diagnostics)
+
+
+def _check_aliases(content: Content, raw: RawSite, diagnostics: Diagnostics) -> None:
+    """Aliases are compared as the matcher sees them (accents ignored), so 'Guaido' and 'Guaidó' collide."""
+    owners: dict[str, tuple[Actor, str]] = {}
     for actor in content.actors:
-        for alias in dict.fromkeys((actor.name, *actor.aliases)):
-            other = owners.setdefault(alias, actor)
+        spellings = [(actor.name, ("name",))] + [(a, ("aliases", i)) for i, a in enumerate(actor.aliases)]
+        for alias, path in spellings:
+            other, first_spelling = owners.setdefault(fold(alias), (actor, alias))
             if other is not actor:
-                diagnostics.error(_position(raw.actors, actor.id, "aliases"),
-                                  f"alias '{alias}' is claimed by two actors: {other.id} and {actor.id}",
+                diagnostics.error(_position(raw.actors, actor.id, *path),
+                                  f"alias '{alias}' is claimed by two actors: {other.id} ('{first_spelling}') and {actor.id}",
                                   f"first claimed in {other.source.path}; remove it from one of them")
+
+
+def _check_implied_actors(content: Content, raw: RawSite, diagnostics: Diagnostics) -> None:
     actor_ids = [a.id for a in content.actors]
     for article in content.articles:
         for index, actor_id in enumerate(article.actors):

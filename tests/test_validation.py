@@ -56,7 +56,14 @@ def test_alias_claimed_by_two_actors_is_an_error_naming_both(tmp_path):
     other = "---\nname: Putin's double\nkind: person\naliases: [Putin]\n---\nx\n"
     result = check(tmp_path, {"content/actors/double.md": other})
     assert result.returncode == 1
-    assert "error: alias 'Putin' is claimed by two actors: double and putin" in result.stderr
+    assert "content/actors/putin.md:4:11: error: alias 'Putin' is claimed by two actors: double ('Putin') and putin" in result.stderr
+
+
+def test_aliases_that_differ_only_by_accents_collide(tmp_path):
+    other = "---\nname: Guaidó\nkind: person\n---\nx\n"
+    mine = "---\nname: Juan Guaido\nkind: person\naliases: [Guaido]\n---\nx\n"
+    result = check(tmp_path, {"content/actors/a-guaido.md": other, "content/actors/b-guaido.md": mine})
+    assert "content/actors/b-guaido.md:4:11: error: alias 'Guaido' is claimed by two actors: a-guaido ('Guaidó') and b-guaido" in result.stderr
 
 
 def test_unknown_implied_actor_suggests_the_closest(tmp_path):
