@@ -70,7 +70,7 @@ def test_co_mentions_are_ranked_by_shared_articles(tiny):
     html = (tiny / "actors/putin/index.html").read_text()
     co = html[html.index('id="co-heading"'):]
     assert co.index("Juan Guaidó") < co.index("United States")
-    assert "2 shared articles" in co
+    assert "(2 articles)" in co
 
 
 def test_approximate_date_and_unknown_author_are_marked(tiny):
