@@ -117,8 +117,9 @@ class Fields:
                        "for an uncertain date give the best estimate and add 'date_precision: approximate'")
             return None
 
-    def url(self, key: object) -> str | None:
-        value = self.get(key) if isinstance(key, str) else self.data[key]
+    def url(self, key: str) -> str | None:
+        """An http(s) URL, after stripping whitespace and control characters."""
+        value = self.get(key)
         if value is None:
             return None
         if isinstance(value, str):
