@@ -6,6 +6,7 @@ works under the base path of `site.yaml` (or `--base-url`).
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -106,6 +107,7 @@ def _article_pages(env: jinja2.Environment, linked: LinkedSite) -> list[Output]:
 
 
 def _actor_pages(env: jinja2.Environment, linked: LinkedSite) -> list[Output]:
+    stance_of = {article.slug: article.stance for article in linked.content.articles}
     pages = []
     for actor in linked.content.actors:
         by_article = [(slug, [m.mention for m in group])
@@ -114,17 +116,17 @@ def _actor_pages(env: jinja2.Environment, linked: LinkedSite) -> list[Output]:
             (slug, [keyword_in_context(linked.bodies[slug].blocks, m) for m in found if m])
             for slug, found in by_article
         ]
-        stance_counts = _stance_counts(linked, [slug for slug, _ in appearances])
+        stance_counts = _stance_counts(linked, [stance_of[slug] for slug, _ in appearances])
         pages.append(_page(env, "actor.html", urls.actor(actor.id), actor=actor, body=linked.texts[actor.id],
                            appearances=appearances, co_mentions=linked.co_mentions.get(actor.id, ())[:12],
                            stance_counts=stance_counts))
     return pages
 
 
-def _stance_counts(linked: LinkedSite, slugs: list[str]) -> list[tuple[str, int]]:
-    articles = {a.slug: a for a in linked.content.articles}
-    counts = [(s.key, sum(1 for slug in slugs if articles[slug].stance == s.key)) for s in linked.content.site.stances]
-    return [(key, n) for key, n in counts if n]
+def _stance_counts(linked: LinkedSite, stances: list[str]) -> list[tuple[str, int]]:
+    """(stance key, articles) in the site's stance order, for the stances present."""
+    counts = Counter(stances)
+    return [(s.key, counts[s.key]) for s in linked.content.site.stances if counts[s.key]]
 
 
 def _stance_pages(env: jinja2.Environment, linked: LinkedSite) -> list[Output]:
