@@ -8,6 +8,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostics
 from .pipeline import BuildResult, build_outputs
@@ -54,7 +55,16 @@ def main(argv: list[str] | None = None) -> int:
     if not args.root.is_dir():
         print(f"error: --root {args.root} is not a folder", file=sys.stderr)
         return EXIT_USAGE
+    if not is_web_address(getattr(args, "base_url", None) or "http://x/"):
+        print(f"error: --base-url {args.base_url} is not an absolute http(s) URL, e.g. https://example.github.io/reader/",
+              file=sys.stderr)
+        return EXIT_USAGE
     return COMMANDS[args.command](args)
+
+
+def is_web_address(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def report(diagnostics: Diagnostics, strict: bool = False) -> None:

@@ -73,8 +73,8 @@ class Fields:
         return value.strip()
 
     def missing(self, key: str) -> None:
-        self.diagnostics.error(self.raw.source.at(self.raw.positions.of(*self.path).line),
-                               f"missing required field '{key}'", f"add a line '{key}: ...'")
+        self.diagnostics.error(self.raw.positions.of(*self.path), f"missing required field '{key}'",
+                               f"add '{key}: ...' to this entry")
 
     def strings(self, key: str) -> tuple[str, ...]:
         """A string or a list of strings."""
@@ -129,6 +129,22 @@ class Fields:
                 return cleaned
         self.error(key, f"not a web address: {describe(value)}", "write a full http:// or https:// URL")
         return None
+
+    def entries(self, key: str, what: str) -> list[tuple[object, "Fields"]]:
+        """Each mapping inside the list or mapping `key`, as (its key or index, its own Fields).
+
+        An entry that is not a mapping is reported at its own line, saying it needs `what`.
+        """
+        value = self.get(key)
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        entries = []
+        for name, item in items:
+            if isinstance(item, dict):
+                entries.append((name, Fields(self.raw, self.diagnostics, self.path + (key, name))))
+            else:
+                self.diagnostics.error(self.raw.positions.of(*self.path, key, name),
+                                       f"each entry of '{key}' needs {what}, got {describe(item)}")
+        return entries
 
     def key_pattern(self, value: str, key: str) -> bool:
         if KEY_PATTERN.match(value):

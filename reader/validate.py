@@ -6,7 +6,7 @@ so that one build reports every problem in the site.
 from __future__ import annotations
 
 from .diagnostics import Diagnostics, did_you_mean
-from .fields import Fields
+from .fields import Fields, describe
 from .load import RawFile, RawSite
 from .mentions import fold
 from .model import ACTOR_KINDS, Actor, Article, Content, Link, Page, Site, Stance
@@ -50,29 +50,23 @@ def _site(raw: RawFile, diagnostics: Diagnostics) -> Site | None:
         language=fields.string("language", required=False) or "en",
         link_mentions=fields.choice("link_mentions", ("first", "all"), "link_mentions value", required=False) or "first",
         unlinked_phrases=fields.strings("unlinked_phrases"),
-        stances=_stances(fields, diagnostics),
+        stances=_stances(fields),
     )
     fields.warn_unknown(SITE_FIELDS)
     return site if site.title and site.base_url and site.stances else None
 
 
-def _stances(fields: Fields, diagnostics: Diagnostics) -> tuple[Stance, ...]:
+def _stances(fields: Fields) -> tuple[Stance, ...]:
     value = fields.get("stances")
     if not isinstance(value, dict) or not value:
         fields.error("stances", "'stances' must map each stance key to a label and a description",
                      "stances:\n      shield: {label: ..., description: ...}")
         return ()
     stances = []
-    for key, entry_value in value.items():
-        if not fields.key_pattern(key, "stances"):
-            continue
-        if not isinstance(entry_value, dict):
-            fields.error("stances", f"stance '{key}' needs a label and a description")
-            continue
-        entry = Fields(fields.raw, diagnostics, ("stances", key))
+    for key, entry in fields.entries("stances", "a label and a description"):
         label, description = entry.string("label"), entry.string("description")
         entry.warn_unknown({"label", "description"})
-        if label and description:
+        if fields.key_pattern(key, "stances") and label and description:
             stances.append(Stance(key, label, description))
     return tuple(stances)
 
@@ -117,25 +111,20 @@ def _actor(raw: RawFile, diagnostics: Diagnostics) -> Actor | None:
     actor = dict(
         id=raw.stem, name=fields.string("name"), kind=fields.choice("kind", ACTOR_KINDS, "actor kind"),
         aliases=fields.strings("aliases"), role=fields.string("role", required=False),
-        links=_links(fields, diagnostics), body=raw.body, source=raw.source,
+        links=_links(fields), body=raw.body, source=raw.source,
     )
     fields.warn_unknown(ACTOR_FIELDS)
     return Actor(**actor) if len(diagnostics.errors) == errors_before else None
 
 
-def _links(fields: Fields, diagnostics: Diagnostics) -> tuple[Link, ...]:
+def _links(fields: Fields) -> tuple[Link, ...]:
     value = fields.get("links")
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        fields.error("links", f"'links' must be a list of {{title, url}}, got {value!r}")
+    if value is not None and not isinstance(value, list):
+        fields.error("links", f"'links' must be a list of {{title, url}}, got {describe(value)}",
+                     "links:\n      - {title: Wikipedia, url: https://...}")
         return ()
     links = []
-    for index, item in enumerate(value):
-        if not isinstance(item, dict):
-            fields.error("links", f"link {index + 1} must have a title and a url")
-            continue
-        entry = Fields(fields.raw, diagnostics, ("links", index))
+    for _, entry in fields.entries("links", "a title and a url"):
         title, url = entry.string("title"), entry.url("url")
         entry.warn_unknown({"title", "url"})
         if title and url:

@@ -26,7 +26,7 @@ _SCALAR_TAGS = {
 }
 MAX_DEPTH = 50
 
-Path_ = tuple  # a path into the document: keys and list indexes
+YamlPath = tuple  # a path into the document: keys and list indexes
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Positions:
     """Where each value of a YAML document stands in its file."""
 
     source: Source
-    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
 
     def of(self, *path: object) -> Source:
         """The position of the value at `path`, or of its nearest ancestor."""

@@ -125,3 +125,22 @@ def test_missing_root_is_a_usage_error(tmp_path):
 
 def test_unknown_option_is_a_usage_error():
     assert run("build", "--no-such-option").returncode == 2
+
+
+def test_stance_without_label_and_description_is_reported_at_its_line(tmp_path):
+    site = "title: T\nbase_url: https://example.org/\nstances:\n  pro: For\n  contra: {label: Against}\n"
+    result = check(tmp_path, {"site.yaml": site})
+    assert "site.yaml:4:8: error: each entry of 'stances' needs a label and a description, got 'For'" in result.stderr
+    assert "site.yaml:5:11: error: missing required field 'description'" in result.stderr
+
+
+def test_actor_link_must_be_a_title_and_a_web_address(tmp_path):
+    actor = "---\nname: X\nkind: person\nlinks:\n  - https://example.org\n  - {title: W, url: ftp://x}\n---\n"
+    result = check(tmp_path, {"content/actors/x.md": actor})
+    assert "content/actors/x.md:5:5: error: each entry of 'links' needs a title and a url, got 'https://example.org'" in result.stderr
+    assert "content/actors/x.md:6:21: error: not a web address: 'ftp://x'" in result.stderr
+
+
+def test_base_url_option_must_be_absolute(tmp_path):
+    result = run("build", "--root", make_site(tmp_path, {}), "--base-url", "reader/")
+    assert result.returncode == 2 and "is not an absolute http(s) URL" in result.stderr
