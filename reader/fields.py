@@ -102,10 +102,21 @@ class Fields:
             return None
         return value
 
-    def date(self, key: str) -> dt.date | None:
+    def text(self, key: str) -> str | None:
+        """Optional text kept exactly as written (a quote's prefix or suffix, where spaces count)."""
         value = self.get(key)
         if value is None:
-            self.missing(key)
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error(key, f"'{key}' must be text, got {describe(value)}", f"quote it: {key}: \"...\"")
+            return None
+        return value
+
+    def date(self, key: str, required: bool = True) -> dt.date | None:
+        value = self.get(key)
+        if value is None:
+            if required:
+                self.missing(key)
             return None
         text = value if isinstance(value, str) else ""
         try:
@@ -144,6 +155,18 @@ class Fields:
             else:
                 self.diagnostics.error(self.raw.positions.of(*self.path, key, name),
                                        f"each entry of '{key}' needs {what}, got {describe(item)}")
+        return entries
+
+    def entries_of_mapping(self, what: str) -> list[tuple[object, "Fields"]]:
+        """Each entry of this mapping whose value is itself a mapping (content/claims.yaml)."""
+        entries = []
+        for name, item in self.data.items():
+            self.used.add(name)
+            if isinstance(item, dict):
+                entries.append((name, Fields(self.raw, self.diagnostics, self.path + (name,))))
+            else:
+                self.diagnostics.error(self.raw.positions.of(*self.path, name),
+                                       f"'{name}' needs {what}, got {describe(item)}")
         return entries
 
     def key_pattern(self, value: str, key: str) -> bool:

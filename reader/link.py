@@ -6,13 +6,17 @@ actors by key: mentions per actor, counts per article, co-mentions, stances.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from . import urls
-from .markdown import Mention, RenderedBody, make_markdown, render_markdown
+from .diagnostics import Diagnostics
+from .highlight import add_highlights
+from .markdown import Mention, ParsedBody, make_markdown, parse_body, render_inline_note, render_markdown
 from .mentions import AliasMatcher
-from .model import Content
+from .model import Annotation, Content
+from .placing import PlacedNote, place_annotations
 
 
 @dataclass(frozen=True)
@@ -28,8 +32,16 @@ class LinkedSite:
     """Content plus everything that connects it; what the render stage reads."""
 
     content: Content
-    bodies: dict[str, RenderedBody]
-    """Article slug -> rendered body with mentions."""
+    bodies: dict[str, ParsedBody]
+    """Article slug -> parsed body with mention links and highlights, ready to render."""
+    notes: dict[str, tuple[PlacedNote, ...]]
+    """Article slug -> its annotations, numbered in reading order (orphans last)."""
+    note_html: dict[tuple[str, str], tuple[str, str]]
+    """(article slug, annotation id) -> the note as block HTML and as inline HTML (for sidenotes)."""
+    annotations_by_actor: dict[str, tuple[tuple[str, str], ...]]
+    """Actor id -> (slug, annotation id) of notes that concern it (by `actors:` or a mention in the quote)."""
+    annotations_by_claim: dict[str, tuple[tuple[str, str], ...]]
+    """Claim id -> (slug, annotation id), articles newest first."""
     texts: dict[str, str]
     """Actor id or page slug -> rendered HTML of its description/body."""
     mentions: dict[str, tuple[ActorMention, ...]]
@@ -42,7 +54,9 @@ class LinkedSite:
     """Stance key -> article slugs, newest first."""
 
 
-def link_site(content: Content) -> LinkedSite:
+def link_site(content: Content, diagnostics: Diagnostics | None = None) -> LinkedSite:
+    """Everything pages need; anchoring problems go to `diagnostics` (see placing.py)."""
+    diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     site = content.site
     matcher = AliasMatcher.build(
         {alias: actor.id for actor in content.actors for alias in (actor.name, *actor.aliases)},
@@ -50,12 +64,21 @@ def link_site(content: Content) -> LinkedSite:
     )
     md = make_markdown(matcher, lambda actor_id: urls.href(site.base_path, urls.actor(actor_id)), site.link_mentions)
     plain = make_markdown()
-    bodies = {a.slug: render_markdown(md, a.body) for a in content.articles}
+    parsed = {a.slug: parse_body(md, a.body) for a in content.articles}
+    by_article: dict[str, list[Annotation]] = defaultdict(list)
+    for annotation in content.annotations:
+        by_article[annotation.article].append(annotation)
+    notes = {a.slug: place_annotations(a, by_article[a.slug], parsed[a.slug], diagnostics) for a in content.articles}
+    bodies = {slug: _with_highlights(body, notes[slug]) for slug, body in parsed.items()}
     texts = {a.id: render_markdown(plain, a.body).html for a in content.actors}
     texts.update({p.slug: render_markdown(plain, p.body).html for p in content.pages})
     counts = {a.slug: _count(bodies[a.slug], a.actors) for a in content.articles}
     return LinkedSite(
-        content=content, bodies=bodies, texts=texts,
+        content=content, bodies=bodies, texts=texts, notes=notes,
+        note_html={(a.article, a.id): (render_markdown(plain, a.note).html, render_inline_note(plain, a.note))
+                   for a in content.annotations},
+        annotations_by_actor=_annotations_by_actor(content, notes, bodies),
+        annotations_by_claim=_annotations_by_claim(content, notes),
         mentions=_mentions_by_actor(content, bodies),
         counts=counts,
         co_mentions=_co_mentions(counts),
@@ -90,3 +113,32 @@ def _co_mentions(counts: dict[str, tuple[tuple[str, int], ...]]) -> dict[str, tu
         for actor_id in present:
             shared[actor_id].update(other for other in present if other != actor_id)
     return {actor_id: tuple(sorted(c.items(), key=lambda item: (-item[1], item[0]))) for actor_id, c in shared.items()}
+
+
+def _with_highlights(body: ParsedBody, notes: tuple[PlacedNote, ...]) -> ParsedBody:
+    placements = [note.placement for note in notes if note.placement]
+    return dataclasses.replace(body, tokens=tuple(add_highlights(body.tokens, placements))) if placements else body
+
+
+def _annotations_by_actor(content: Content, notes: dict[str, tuple[PlacedNote, ...]],
+                          bodies: dict[str, ParsedBody]) -> dict[str, tuple[tuple[str, str], ...]]:
+    concerns: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for article in content.articles:
+        for note in notes[article.slug]:
+            actors = set(note.annotation.actors)
+            place = note.placement
+            if place:
+                actors.update(m.actor for m in bodies[article.slug].mentions
+                              if m.paragraph == place.paragraph and m.start < place.end and m.end > place.start)
+            for actor_id in sorted(actors):
+                concerns[actor_id].append((article.slug, note.annotation.id))
+    return {actor_id: tuple(found) for actor_id, found in concerns.items()}
+
+
+def _annotations_by_claim(content: Content, notes: dict[str, tuple[PlacedNote, ...]]) -> dict[str, tuple[tuple[str, str], ...]]:
+    found: dict[str, list[tuple[str, str]]] = {claim.id: [] for claim in content.claims}
+    for article in content.articles:
+        for note in notes[article.slug]:
+            if note.annotation.claim:
+                found[note.annotation.claim].append((article.slug, note.annotation.id))
+    return {claim_id: tuple(pairs) for claim_id, pairs in found.items()}

@@ -17,10 +17,13 @@ FRONT_MATTER_FENCE = "---"
 
 @dataclass(frozen=True)
 class RawFile:
-    """A content file split into front matter (a mapping) and body."""
+    """A content file split into front matter and body (a YAML file: its value and no body).
+
+    `data` is a mapping, except for annotation files, whose value is a list.
+    """
 
     stem: str
-    data: dict
+    data: dict | list
     positions: Positions
     body: str
     body_line: int
@@ -33,6 +36,10 @@ class RawSite:
     articles: tuple[RawFile, ...]
     actors: tuple[RawFile, ...]
     pages: tuple[RawFile, ...]
+    annotations: tuple[RawFile, ...] = ()
+    """content/annotations/<article-slug>.yaml, each a list of annotations."""
+    claims: RawFile | None = None
+    """content/claims.yaml, a mapping of claim ids."""
 
 
 def load_site(root: Path, diagnostics: Diagnostics) -> RawSite:
@@ -50,6 +57,8 @@ def load_site(root: Path, diagnostics: Diagnostics) -> RawSite:
         articles=_load_folder(content / "articles", root, diagnostics),
         actors=_load_folder(content / "actors", root, diagnostics),
         pages=tuple(f for f in [_load_optional(content / "about.md", root, diagnostics)] if f),
+        annotations=_load_yaml_folder(content / "annotations", root, diagnostics),
+        claims=_load_yaml_file(content / "claims.yaml", root, diagnostics) if (content / "claims.yaml").is_file() else None,
     )
 
 
@@ -85,6 +94,14 @@ def _load_folder(folder: Path, root: Path, diagnostics: Diagnostics) -> tuple[Ra
     return tuple(f for f in loaded if f is not None)
 
 
+def _load_yaml_folder(folder: Path, root: Path, diagnostics: Diagnostics) -> tuple[RawFile, ...]:
+    if not folder.is_dir():
+        return ()
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+    loaded = (_load_yaml_file(p, root, diagnostics, expect=list) for p in files)
+    return tuple(f for f in loaded if f is not None)
+
+
 def _load_optional(path: Path, root: Path, diagnostics: Diagnostics) -> RawFile | None:
     return _load_markdown_file(path, root, diagnostics) if path.is_file() else None
 
@@ -100,10 +117,18 @@ def _load_markdown_file(path: Path, root: Path, diagnostics: Diagnostics) -> Raw
     return _as_raw_file(path, document, body, body_line, source, diagnostics)
 
 
-def _load_yaml_file(path: Path, root: Path, diagnostics: Diagnostics) -> RawFile | None:
+def _load_yaml_file(path: Path, root: Path, diagnostics: Diagnostics, expect: type = dict) -> RawFile | None:
     source = Source(relative_path(path, root))
     text = read_text(path, source, diagnostics)
     document = read_yaml(text, source, diagnostics) if text is not None else None
+    if expect is list and document is not None:
+        if document.value is None:  # an empty file: no annotations yet
+            return RawFile(path.stem, [], document.positions, "", 0, source)
+        if not isinstance(document.value, list):
+            diagnostics.error(source, "expected a list of annotations ('- id: ...'), "
+                              f"found {type(document.value).__name__}", "start each annotation with '- id: '")
+            return None
+        return RawFile(path.stem, document.value, document.positions, "", 0, source)
     return _as_raw_file(path, document, "", 0, source, diagnostics)
 
 

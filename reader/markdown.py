@@ -28,15 +28,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from .mentions import AliasMatch, AliasMatcher
 
 _BLOCKS = "reader_blocks"
+_BLOCK_LINES = "reader_block_lines"
 _MENTIONS = "reader_mentions"
 _LINKED = "reader_linked_actors"
-_PARAGRAPH = "reader_paragraph"  # key in an inline token's meta: its block number
+PARAGRAPH_KEY = "reader_paragraph"  # key in an inline token's meta: its block number
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")  # HTML collapses ASCII whitespace only
 _LINK_MODES = ("first", "all")
 
@@ -69,6 +71,20 @@ class RenderedBody:
     """Plain text of paragraph p-1, p-2, ... (index 0 is p-1)."""
 
 
+@dataclass(frozen=True)
+class ParsedBody:
+    """An article body parsed but not yet rendered, so that highlights can be added as tokens."""
+
+    tokens: tuple[Token, ...]
+    """markdown-it's token stream (with mention links already inserted)."""
+    mentions: tuple[Mention, ...]
+    """Every mention, linked or not, in document order."""
+    blocks: tuple[str, ...]
+    """Plain text of paragraph p-1, p-2, ... (index 0 is p-1)."""
+    block_lines: tuple[int, ...]
+    """0-based line in the Markdown text on which each paragraph starts."""
+
+
 def make_markdown(matcher: AliasMatcher | None = None,
                   actor_href: Callable[[str], str] | None = None,
                   link_mentions: str = "first") -> MarkdownIt:
@@ -81,6 +97,9 @@ def make_markdown(matcher: AliasMatcher | None = None,
         raise ValueError(f"link_mentions must be one of {_LINK_MODES}, not {link_mentions!r}")
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.use(paragraph_anchors_plugin)
+    from .highlight import highlights_plugin  # highlight builds on this module's plain-text mapping
+
+    md.use(highlights_plugin)
     if matcher is not None:
         md.use(mentions_plugin, matcher=matcher, actor_href=actor_href, link_mentions=link_mentions)
     return md
@@ -94,9 +113,42 @@ def render_markdown(md: MarkdownIt, text: str) -> RenderedBody:
     return RenderedBody(html, tuple(env.get(_MENTIONS, ())), tuple(env.get(_BLOCKS, ())))
 
 
+def parse_body(md: MarkdownIt, text: str) -> ParsedBody:
+    """Parse `text` with our plugins, keeping the tokens for later rendering."""
+    env: dict[str, Any] = {}
+    tokens = md.parse(text, env)
+    return ParsedBody(tuple(tokens), tuple(env.get(_MENTIONS, ())), tuple(env.get(_BLOCKS, ())),
+                      tuple(env.get(_BLOCK_LINES, ())))
+
+
+def render_tokens(md: MarkdownIt, tokens: list[Token] | tuple[Token, ...], env: dict | None = None) -> str:
+    """HTML for tokens from `parse_body` (after `highlight.add_highlights`); `env` feeds custom render rules."""
+    return md.renderer.render(list(tokens), md.options, env or {})
+
+
+def render_inline_note(md: MarkdownIt, text: str) -> str:
+    """A note's Markdown as phrasing content only, to sit inside a paragraph as a sidenote.
+
+    Each block's inline content is rendered as it would be; blocks are joined
+    by line breaks (list items start with a bullet, code blocks become <code>).
+    """
+    parts = []
+    tokens = md.parse(text, {})
+    bullet = ""
+    for token in tokens:
+        if token.type == "list_item_open":
+            bullet = "• "
+        elif token.type == "inline":
+            parts.append(bullet + md.renderer.renderInline(token.children or [], md.options, {}))
+            bullet = ""
+        elif token.type in ("fence", "code_block"):
+            parts.append("<code>" + escapeHtml(token.content.strip()) + "</code>")
+    return "<br>".join(parts)
+
+
 # --- plain text of a block -------------------------------------------------
 
-def _raw_pieces(children: list[Token]) -> list[tuple[int, Token | None, str]]:
+def raw_pieces(children: list[Token]) -> list[tuple[int, Token | None, str]]:
     """The visible text of inline children as (raw offset, text token or None, text)."""
     pieces = []
     offset = 0
@@ -112,7 +164,7 @@ def _raw_pieces(children: list[Token]) -> list[tuple[int, Token | None, str]]:
     return pieces
 
 
-def _collapse(raw: str) -> tuple[str, list[int]]:
+def collapse(raw: str) -> tuple[str, list[int]]:
     """Collapse and trim whitespace; also map each raw offset to a plain offset."""
     plain: list[str] = []
     index_map: list[int] = []
@@ -135,7 +187,7 @@ def _collapse(raw: str) -> tuple[str, list[int]]:
 
 def block_text(children: list[Token]) -> str:
     """The plain text a reader sees for one block's inline children."""
-    return _collapse("".join(text for _, _, text in _raw_pieces(children)))[0]
+    return collapse("".join(text for _, _, text in raw_pieces(children)))[0]
 
 
 # --- paragraph anchors -----------------------------------------------------
@@ -147,6 +199,7 @@ def paragraph_anchors_plugin(md: MarkdownIt) -> None:
 
 def _paragraph_anchors(state: StateCore) -> None:
     blocks = state.env.setdefault(_BLOCKS, [])
+    lines = state.env.setdefault(_BLOCK_LINES, [])
     items: list[Token] = []  # enclosing list items, innermost last
     for index, token in enumerate(state.tokens):
         if token.type == "list_item_open":
@@ -155,8 +208,9 @@ def _paragraph_anchors(state: StateCore) -> None:
             items.pop()
         elif token.type == "paragraph_open":
             blocks.append(block_text(state.tokens[index + 1].children or []))
+            lines.append(token.map[0] if token.map else 0)
             number = len(blocks)
-            state.tokens[index + 1].meta[_PARAGRAPH] = number
+            state.tokens[index + 1].meta[PARAGRAPH_KEY] = number
             _anchor_target(state.tokens, index, items).attrSet("id", f"p-{number}")
 
 
@@ -186,7 +240,7 @@ def mentions_plugin(md: MarkdownIt, matcher: AliasMatcher,
     """
     def rule(state: StateCore) -> None:
         for token in state.tokens:
-            if token.type == "inline" and _PARAGRAPH in token.meta:
+            if token.type == "inline" and PARAGRAPH_KEY in token.meta:
                 token.children = _mention_children(
                     token, state.env, matcher, actor_href, link_mentions)
 
@@ -196,8 +250,8 @@ def mentions_plugin(md: MarkdownIt, matcher: AliasMatcher,
 def _mention_children(inline: Token, env: dict, matcher: AliasMatcher,
                       actor_href: Callable[[str], str] | None, link_mentions: str) -> list[Token]:
     """The inline's children with mentions recorded and the chosen ones linked."""
-    pieces = _raw_pieces(inline.children or [])
-    _, index_map = _collapse("".join(text for _, _, text in pieces))
+    pieces = raw_pieces(inline.children or [])
+    _, index_map = collapse("".join(text for _, _, text in pieces))
     raw_offset = {id(token): offset for offset, token, _ in pieces if token is not None}
     children: list[Token] = []
     link_depth = 0
@@ -206,7 +260,7 @@ def _mention_children(inline: Token, env: dict, matcher: AliasMatcher,
         if child.type != "text" or link_depth:
             children.append(child)  # link text is already a link; code is code
             continue
-        place = (inline.meta[_PARAGRAPH], raw_offset[id(child)], index_map)
+        place = (inline.meta[PARAGRAPH_KEY], raw_offset[id(child)], index_map)
         cuts = _record_mentions(child.content, place, matcher, env,
                                 link_mentions if actor_href else None)
         children.extend(_split_text(child, cuts, actor_href))

@@ -11,6 +11,22 @@ from dataclasses import dataclass
 from .diagnostics import Source
 
 ACTOR_KINDS = ("person", "organization", "state", "company", "armed_group")
+ANNOTATION_KINDS = ("context", "fact_check", "correction", "definition", "cross_reference")
+ANNOTATION_LABELS = {
+    "context": "Context",
+    "fact_check": "Fact-check",
+    "correction": "Correction",
+    "definition": "Definition",
+    "cross_reference": "See also",
+}
+VERDICTS = ("accurate", "misleading", "needs_context", "inaccurate", "unverified")
+VERDICT_LABELS = {
+    "accurate": "Accurate",
+    "misleading": "Misleading",
+    "needs_context": "Needs context",
+    "inaccurate": "Inaccurate",
+    "unverified": "Unverified",
+}
 KIND_LABELS = {
     "person": "People",
     "organization": "Organisations",
@@ -112,6 +128,54 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class Annotation:
+    """One item of content/annotations/<article-slug>.yaml: a note anchored to a quoted passage."""
+
+    article: str
+    """The slug of the annotated article."""
+    id: str
+    """Unique within the article; the note's anchor (#id)."""
+    quote: str
+    """The passage as a reader sees it (W3C TextQuoteSelector `exact`)."""
+    prefix: str | None
+    """Text just before the quote, to choose among repeats."""
+    suffix: str | None
+    """Text just after the quote."""
+    kind: str
+    """One of ANNOTATION_KINDS."""
+    verdict: str | None
+    """One of VERDICTS; fact-checks only."""
+    claim: str | None
+    """A key of content/claims.yaml."""
+    actors: tuple[str, ...]
+    """Actors the note concerns, beyond those the quote names."""
+    see: tuple[str, ...]
+    """Cross-references: "<slug>" or "<slug>#<annotation-id>"."""
+    note: str
+    """Markdown, no raw HTML."""
+    sources: tuple[Link, ...]
+    editor: str
+    date: dt.date
+    """When the note was written."""
+    event_date: dt.date | None
+    """When the event the note is about happened, if it has one."""
+    source: Source
+    """Where the item starts."""
+    quote_source: Source
+    """Where its `quote` value is, for anchoring messages."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim that several articles make (content/claims.yaml)."""
+
+    id: str
+    title: str
+    description: str
+    source: Source
+
+
+@dataclass(frozen=True)
 class Page:
     """A free-standing Markdown page such as content/about.md."""
 
@@ -133,3 +197,7 @@ class Content:
     actors: tuple[Actor, ...]
     """By id."""
     pages: tuple[Page, ...]
+    annotations: tuple[Annotation, ...] = ()
+    """In article order (as `articles`), then in file order."""
+    claims: tuple[Claim, ...] = ()
+    """In file order."""

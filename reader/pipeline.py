@@ -51,7 +51,9 @@ def build_outputs(root: Path, base_url: str | None = None,
         url = base_url if base_url.endswith("/") else base_url + "/"
         content = dataclasses.replace(content, site=dataclasses.replace(content.site, base_url=url))
     progress("linking actor mentions")
-    linked = link_site(content)
+    linked = link_site(content, diagnostics)
+    if diagnostics.errors:
+        return BuildResult([], diagnostics, linked)
     progress("rendering pages")
     try:
         outputs = render_site(linked, template_folder(root))

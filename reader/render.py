@@ -13,10 +13,15 @@ from pathlib import Path
 
 import jinja2
 
+import json
+
 from . import urls
+from .exports import annotation_collection, claim_reviews
+from .highlight import NOTES_ENV
 from .link import LinkedSite
-from .model import KIND_LABELS, Content
-from .views import format_date, keyword_in_context
+from .markdown import make_markdown, render_tokens
+from .model import ANNOTATION_LABELS, KIND_LABELS, VERDICT_LABELS, Article, Content
+from .views import NOTE_ICONS, format_date, keyword_in_context
 
 PROJECT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -47,7 +52,10 @@ def make_environment(folder: Path, linked: LinkedSite) -> jinja2.Environment:
     content = linked.content
     base_path = content.site.base_path
     env.globals.update(
-        site=content.site, urls=urls, kind_labels=KIND_LABELS,
+        site=content.site, urls=urls, kind_labels=KIND_LABELS, annotation_labels=ANNOTATION_LABELS,
+        verdict_labels=VERDICT_LABELS, note_icons=NOTE_ICONS, claims={c.id: c for c in content.claims},
+        notes_by_id={(slug, n.annotation.id): n for slug, notes in linked.notes.items() for n in notes},
+        note_html=linked.note_html,
         actors={a.id: a for a in content.actors}, articles={a.slug: a for a in content.articles},
         pages={p.slug: p for p in content.pages},
         href=lambda url: urls.href(base_path, url),
@@ -60,7 +68,8 @@ def make_environment(folder: Path, linked: LinkedSite) -> jinja2.Environment:
 def render_site(linked: LinkedSite, folder: Path) -> list[Output]:
     env = make_environment(folder, linked)
     outputs = [*_listing_pages(env, linked), *_article_pages(env, linked), *_actor_pages(env, linked),
-               *_stance_pages(env, linked), *_static_files(folder)]
+               *_stance_pages(env, linked), *_claim_pages(env, linked), *_annotation_files(linked),
+               *_static_files(folder)]
     outputs.append(Output("sitemap.xml", env.get_template("sitemap.xml").render(
         urls=[o.url for o in outputs if o.url.endswith("/") or o.url == ""]).encode()))
     outputs.append(Output("robots.txt", env.get_template("robots.txt").render().encode()))
@@ -96,13 +105,48 @@ def _actors_by_kind(content: Content, linked: LinkedSite) -> list[tuple[str, lis
 
 def _article_pages(env: jinja2.Environment, linked: LinkedSite) -> list[Output]:
     chronological = list(reversed(linked.content.articles))
+    md = make_markdown()  # renders the tokens that the link stage parsed, highlights included
     pages = []
     for index, article in enumerate(chronological):
         previous = chronological[index - 1] if index > 0 else None
         following = chronological[index + 1] if index + 1 < len(chronological) else None
+        notes = linked.notes[article.slug]
         pages.append(_page(env, "article.html", urls.article(article.slug), article=article,
-                           body=linked.bodies[article.slug], counts=linked.counts[article.slug],
+                           body_html=_article_body(env, md, linked, article), counts=linked.counts[article.slug],
+                           notes=notes, claim_review=claim_reviews(linked.content.site, article, notes,
+                                                                  _absolute(linked, urls.article(article.slug))),
                            previous=previous, next=following))
+    return pages
+
+
+def _article_body(env: jinja2.Environment, md, linked: LinkedSite, article: Article) -> str:
+    """The body's HTML, each highlight followed by its note (from templates/_notes.html)."""
+    sidenote = env.get_template("_notes.html").module.sidenote
+    notes = {n.annotation.id: str(sidenote(n)) for n in linked.notes[article.slug] if n.placement}
+    return render_tokens(md, linked.bodies[article.slug].tokens, {NOTES_ENV: notes})
+
+
+def _absolute(linked: LinkedSite, url: str) -> str:
+    return linked.content.site.base_url + url
+
+
+def _annotation_files(linked: LinkedSite) -> list[Output]:
+    """/articles/<slug>/annotations.jsonld: W3C Web Annotations, for every article."""
+    files = []
+    for article in linked.content.articles:
+        collection = annotation_collection(linked.content.site, article, linked.notes[article.slug],
+                                           linked.bodies[article.slug], linked.note_html,
+                                           _absolute(linked, urls.article(article.slug)))
+        data = json.dumps(collection, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+        files.append(Output(urls.annotations_jsonld(article.slug), data.encode("utf-8")))
+    return files
+
+
+def _claim_pages(env: jinja2.Environment, linked: LinkedSite) -> list[Output]:
+    claims = linked.content.claims
+    pages = [_page(env, "claims.html", urls.claims(), claims=claims, by_claim=linked.annotations_by_claim)]
+    pages += [_page(env, "claim.html", urls.claim(c.id), claim=c, entries=linked.annotations_by_claim[c.id])
+              for c in claims]
     return pages
 
 
@@ -119,6 +163,7 @@ def _actor_pages(env: jinja2.Environment, linked: LinkedSite) -> list[Output]:
         stance_counts = _stance_counts(linked, [stance_of[slug] for slug, _ in appearances])
         pages.append(_page(env, "actor.html", urls.actor(actor.id), actor=actor, body=linked.texts[actor.id],
                            appearances=appearances, co_mentions=linked.co_mentions.get(actor.id, ())[:12],
+                           annotations=linked.annotations_by_actor.get(actor.id, ()),
                            stance_counts=stance_counts))
     return pages
 

@@ -30,6 +30,18 @@ def stance(key: str) -> str:
     return f"stances/{key}/"
 
 
+def claims() -> str:
+    return "claims/"
+
+
+def claim(claim_id: str) -> str:
+    return f"claims/{claim_id}/"
+
+
+def annotations_jsonld(slug: str) -> str:
+    return f"articles/{slug}/annotations.jsonld"
+
+
 def page(slug: str) -> str:
     return f"{slug}/"
 

@@ -5,6 +5,7 @@ so that one build reports every problem in the site.
 """
 from __future__ import annotations
 
+from .annotations import validate_annotations, validate_claims
 from .diagnostics import Diagnostics, did_you_mean
 from .fields import Fields, describe
 from .load import RawFile, RawSite
@@ -33,7 +34,11 @@ def validate_site(raw: RawSite, diagnostics: Diagnostics) -> Content | None:
     articles = [a for a in (_article(f, stance_keys, diagnostics) for f in raw.articles) if a]
     articles.sort(key=lambda a: (-a.date.toordinal(), a.slug))
     pages = tuple(p for p in (_page(f, diagnostics) for f in raw.pages) if p)
-    content = Content(site, tuple(articles), tuple(sorted(actors, key=lambda a: a.id)), pages)
+    claims = validate_claims(raw.claims, diagnostics)
+    annotations = validate_annotations(raw.annotations, [a.slug for a in articles], [a.id for a in actors],
+                                       [c.id for c in claims], diagnostics)
+    content = Content(site, tuple(articles), tuple(sorted(actors, key=lambda a: a.id)), pages,
+                      annotations, claims)
     _check_references(content, raw, diagnostics)
     return content
 

@@ -6,6 +6,18 @@ from dataclasses import dataclass
 
 from .markdown import Mention
 
+NOTE_ICONS = {
+    "context": "ℹ",
+    "definition": "≝",
+    "correction": "✎",
+    "cross_reference": "↗",
+    "accurate": "✓",
+    "misleading": "⚠",
+    "needs_context": "±",
+    "inaccurate": "✗",
+    "unverified": "?",
+}
+"""A symbol per kind (per verdict for fact-checks), so that no note is told apart by colour alone."""
 SNIPPET_CONTEXT = 80  # characters of context on each side of a mention
 
 

@@ -1,0 +1,165 @@
+"""Validate annotation files and claims: raw YAML -> frozen `Annotation`s and `Claim`s, with diagnostics.
+
+Contract: `validate_claims(raw, diagnostics)` and `validate_annotations(files,
+articles, actor_ids, claim_ids, diagnostics)` return what is valid and report
+the rest at its file and line. Field rules (DESIGN.md §3):
+- `id` is a key (a-z, 0-9, hyphens) unique within its file; the file's stem
+  is an article slug;
+- `kind` is one of ANNOTATION_KINDS; a fact-check needs a `verdict` and at
+  least one source; only a fact-check may have a verdict; a cross-reference
+  needs `see`;
+- `claim`, `actors` and `see` must name things that exist ("did you mean");
+- `editor` and `date` say who wrote the note and when.
+Anchoring the quote is the link stage's job (`anchor.py`).
+"""
+from __future__ import annotations
+
+from .diagnostics import Diagnostics, did_you_mean
+from .fields import Fields
+from .load import RawFile
+from .model import ANNOTATION_KINDS, VERDICTS, Annotation, Claim, Link
+
+ANNOTATION_FIELDS = {"id", "quote", "prefix", "suffix", "kind", "verdict", "claim", "actors", "see", "note",
+                     "sources", "editor", "date", "event_date"}
+
+
+def validate_claims(raw: RawFile | None, diagnostics: Diagnostics) -> tuple[Claim, ...]:
+    if raw is None:
+        return ()
+    fields = Fields(raw, diagnostics)
+    claims = []
+    for claim_id, entry in fields.entries_of_mapping("a title and a description"):
+        title, description = entry.string("title"), entry.string("description")
+        entry.warn_unknown({"title", "description"})
+        if fields.key_pattern(str(claim_id), claim_id) and title and description:
+            claims.append(Claim(str(claim_id), title, description, raw.positions.key_of(claim_id)))
+    return tuple(claims)
+
+
+def validate_annotations(files: tuple[RawFile, ...], article_slugs: list[str], actor_ids: list[str],
+                         claim_ids: list[str], diagnostics: Diagnostics) -> tuple[Annotation, ...]:
+    """Every valid annotation, files in `article_slugs` order, items in file order."""
+    order = {slug: index for index, slug in enumerate(article_slugs)}
+    annotations: list[Annotation] = []
+    for raw in files:
+        if raw.stem not in order:
+            guess = did_you_mean(raw.stem, article_slugs)
+            diagnostics.error(raw.source, f"annotations for an unknown article '{raw.stem}'",
+                              f"did you mean '{guess}.yaml'?" if guess else
+                              "name the file after the article: content/annotations/<article-slug>.yaml")
+            continue
+        annotations.extend(_file(raw, actor_ids, claim_ids, diagnostics))
+    annotations.sort(key=lambda a: order[a.article])  # stable: file order within an article
+    _check_see(annotations, files, article_slugs, diagnostics)
+    return tuple(annotations)
+
+
+def _file(raw: RawFile, actor_ids: list[str], claim_ids: list[str], diagnostics: Diagnostics) -> list[Annotation]:
+    seen: dict[str, int] = {}
+    found = []
+    for index, item in enumerate(raw.data):
+        fields = Fields(raw, diagnostics, (index,))
+        if not isinstance(item, dict):
+            diagnostics.error(raw.positions.of(index), "each annotation needs fields (id, quote, kind, note, ...)",
+                              "start it with '- id: ...'")
+            continue
+        annotation = _annotation(raw, fields, actor_ids, claim_ids, diagnostics)
+        if annotation is None:
+            continue
+        if annotation.id in seen:
+            diagnostics.error(fields.where("id"), f"duplicate annotation id '{annotation.id}'",
+                              f"first used on line {seen[annotation.id]}; ids must be unique within an article")
+            continue
+        seen[annotation.id] = annotation.source.line
+        found.append(annotation)
+    return found
+
+
+def _annotation(raw: RawFile, fields: Fields, actor_ids: list[str], claim_ids: list[str],
+                diagnostics: Diagnostics) -> Annotation | None:
+    errors_before = len(diagnostics.errors)
+    annotation_id = fields.string("id")
+    if annotation_id and not fields.key_pattern(annotation_id, "id"):
+        annotation_id = None
+    kind = fields.choice("kind", ANNOTATION_KINDS, "annotation kind")
+    values = dict(
+        quote=fields.string("quote"), prefix=fields.text("prefix"), suffix=fields.text("suffix"),
+        verdict=_verdict(fields, kind), claim=_reference(fields, "claim", claim_ids, "claim",
+                                                          "add it to content/claims.yaml first"),
+        actors=_actors(fields, actor_ids), see=fields.strings("see"), note=fields.string("note"),
+        sources=_sources(fields, kind), editor=fields.string("editor"), date=fields.date("date"),
+        event_date=fields.date("event_date", required=False),
+    )
+    if kind == "cross_reference" and not values["see"] and "see" not in fields.data:
+        fields.missing("see")
+    fields.warn_unknown(ANNOTATION_FIELDS)
+    if len(diagnostics.errors) > errors_before or not annotation_id or not kind:
+        return None
+    return Annotation(article=raw.stem, id=annotation_id, kind=kind, source=fields.raw.positions.of(*fields.path),
+                      quote_source=fields.where("quote"), **values)
+
+
+def _verdict(fields: Fields, kind: str | None) -> str | None:
+    if kind == "fact_check":
+        return fields.choice("verdict", VERDICTS, "verdict")
+    if fields.get("verdict") is not None:
+        fields.error("verdict", "only a fact_check has a verdict", "remove 'verdict', or make this 'kind: fact_check'")
+    return None
+
+
+def _reference(fields: Fields, key: str, known: list[str], what: str, otherwise: str) -> str | None:
+    value = fields.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in known:
+        guess = did_you_mean(str(value), known)
+        fields.error(key, f"unknown {what} '{value}'", f"did you mean '{guess}'?" if guess else otherwise)
+        return None
+    return value
+
+
+def _actors(fields: Fields, actor_ids: list[str]) -> tuple[str, ...]:
+    actors = fields.strings("actors")
+    for index, actor_id in enumerate(actors):
+        if actor_id not in actor_ids:
+            guess = did_you_mean(actor_id, actor_ids)
+            fields.diagnostics.error(fields.raw.positions.of(*fields.path, "actors", index),
+                                     f"unknown actor '{actor_id}'",
+                                     f"did you mean '{guess}'?" if guess else "add content/actors/<id>.md first")
+    return tuple(a for a in actors if a in actor_ids)
+
+
+def _sources(fields: Fields, kind: str | None) -> tuple[Link, ...]:
+    sources = []
+    for _, entry in fields.entries("sources", "a title and a url"):
+        title, url = entry.string("title"), entry.url("url")
+        entry.warn_unknown({"title", "url"})
+        if title and url:
+            sources.append(Link(title, url))
+    if kind == "fact_check" and not sources and fields.get("sources") is None:
+        fields.error("kind", "a fact_check needs at least one source",
+                     "sources:\n      - {title: ..., url: https://...}")
+    return tuple(sources)
+
+
+def _check_see(annotations: list[Annotation], files: tuple[RawFile, ...], article_slugs: list[str],
+               diagnostics: Diagnostics) -> None:
+    """`see: [slug]` or `[slug#annotation-id]` must name an article (and one of its annotations)."""
+    ids = {(a.article, a.id) for a in annotations}
+    raw_of = {f.stem: f for f in files}
+    for annotation in annotations:
+        positions = raw_of[annotation.article].positions
+        index_in_file = next(i for i, item in enumerate(raw_of[annotation.article].data)
+                             if isinstance(item, dict) and item.get("id") == annotation.id)
+        for number, target in enumerate(annotation.see):
+            slug, _, target_id = target.partition("#")
+            if slug not in article_slugs:
+                guess = did_you_mean(slug, article_slugs)
+                diagnostics.error(positions.of(index_in_file, "see", number), f"'see' names an unknown article '{slug}'",
+                                  f"did you mean '{guess}'?" if guess else "use an article slug, e.g. my-article#note-id")
+            elif target_id and (slug, target_id) not in ids:
+                known = sorted(i for s, i in ids if s == slug)
+                guess = did_you_mean(target_id, known)
+                diagnostics.error(positions.of(index_in_file, "see", number),
+                                  f"'see' names an unknown annotation '{target_id}' of {slug}",
+                                  f"did you mean '{slug}#{guess}'?" if guess else f"{slug} has: {', '.join(known) or 'no annotations'}")
