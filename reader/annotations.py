@@ -101,6 +101,9 @@ def _annotation(raw: RawFile, fields: Fields, actor_ids: list[str], claim_ids: l
 
 def _verdict(fields: Fields, kind: str | None) -> str | None:
     if kind == "fact_check":
+        if fields.get("verdict") is None:
+            fields.error("kind", "a fact_check needs a verdict", f"verdict: one of {', '.join(VERDICTS)}")
+            return None
         return fields.choice("verdict", VERDICTS, "verdict")
     if fields.get("verdict") is not None:
         fields.error("verdict", "only a fact_check has a verdict", "remove 'verdict', or make this 'kind: fact_check'")

@@ -64,6 +64,7 @@ def link_site(content: Content, diagnostics: Diagnostics | None = None) -> Linke
     )
     md = make_markdown(matcher, lambda actor_id: urls.href(site.base_path, urls.actor(actor_id)), site.link_mentions)
     plain = make_markdown()
+    notes_md = make_markdown(paragraph_ids=False)
     parsed = {a.slug: parse_body(md, a.body) for a in content.articles}
     by_article: dict[str, list[Annotation]] = defaultdict(list)
     for annotation in content.annotations:
@@ -75,7 +76,7 @@ def link_site(content: Content, diagnostics: Diagnostics | None = None) -> Linke
     counts = {a.slug: _count(bodies[a.slug], a.actors) for a in content.articles}
     return LinkedSite(
         content=content, bodies=bodies, texts=texts, notes=notes,
-        note_html={(a.article, a.id): (render_markdown(plain, a.note).html, render_inline_note(plain, a.note))
+        note_html={(a.article, a.id): (render_markdown(notes_md, a.note).html, render_inline_note(notes_md, a.note))
                    for a in content.annotations},
         annotations_by_actor=_annotations_by_actor(content, notes, bodies),
         annotations_by_claim=_annotations_by_claim(content, notes),

@@ -87,16 +87,18 @@ class ParsedBody:
 
 def make_markdown(matcher: AliasMatcher | None = None,
                   actor_href: Callable[[str], str] | None = None,
-                  link_mentions: str = "first") -> MarkdownIt:
+                  link_mentions: str = "first", paragraph_ids: bool = True) -> MarkdownIt:
     """A CommonMark parser without raw HTML, with our plugins.
 
     Without `matcher` no mentions are found; without `actor_href` mentions
-    are recorded but not linked.
+    are recorded but not linked. `paragraph_ids=False` leaves out the "p-N"
+    ids, for text shown several times on one page (editors' notes).
     """
     if link_mentions not in _LINK_MODES:
         raise ValueError(f"link_mentions must be one of {_LINK_MODES}, not {link_mentions!r}")
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
-    md.use(paragraph_anchors_plugin)
+    if paragraph_ids or matcher is not None:  # mentions need the paragraph numbers
+        md.use(paragraph_anchors_plugin)
     from .highlight import highlights_plugin  # highlight builds on this module's plain-text mapping
 
     md.use(highlights_plugin)

@@ -33,6 +33,7 @@ class BuildResult:
             "pages": sum(1 for o in self.outputs if o.url.endswith("/") or o.url.endswith(".html") or o.url == ""),
             "articles": len(content.articles) if content else 0,
             "actors": len(content.actors) if content else 0,
+            "annotations": len(content.annotations) if content else 0,
             "warnings": len(self.diagnostics.warnings),
         }
 
