@@ -15,7 +15,7 @@ Anchoring the quote is the link stage's job (`anchor.py`).
 from __future__ import annotations
 
 from .diagnostics import Diagnostics, did_you_mean
-from .fields import Fields
+from .fields import Fields, describe
 from .load import RawFile
 from .model import ANNOTATION_KINDS, VERDICTS, Annotation, Claim, Link
 
@@ -90,8 +90,11 @@ def _annotation(raw: RawFile, fields: Fields, actor_ids: list[str], claim_ids: l
         sources=_sources(fields, kind), editor=fields.string("editor"), date=fields.date("date"),
         event_date=fields.date("event_date", required=False),
     )
-    if kind == "cross_reference" and not values["see"] and "see" not in fields.data:
-        fields.missing("see")
+    if kind == "cross_reference" and not values["see"]:
+        if "see" in fields.data:
+            fields.error("see", "a cross_reference needs at least one article in 'see'", "see: [other-article-slug]")
+        else:
+            fields.missing("see")
     fields.warn_unknown(ANNOTATION_FIELDS)
     if len(diagnostics.errors) > errors_before or not annotation_id or not kind:
         return None
@@ -133,14 +136,21 @@ def _actors(fields: Fields, actor_ids: list[str]) -> tuple[str, ...]:
 
 
 def _sources(fields: Fields, kind: str | None) -> tuple[Link, ...]:
+    value = fields.get("sources")
+    if value is not None and not isinstance(value, list):
+        fields.error("sources", f"'sources' must be a list of {{title, url}}, got {describe(value)}",
+                     "sources:\n      - {title: ..., url: https://...}")
+        return ()
     sources = []
     for _, entry in fields.entries("sources", "a title and a url"):
         title, url = entry.string("title"), entry.url("url")
+        if entry.get("url") is None:
+            entry.missing("url")
         entry.warn_unknown({"title", "url"})
         if title and url:
             sources.append(Link(title, url))
-    if kind == "fact_check" and not sources and fields.get("sources") is None:
-        fields.error("kind", "a fact_check needs at least one source",
+    if kind == "fact_check" and not value:
+        fields.error("sources" if value is not None else "kind", "a fact_check needs at least one source",
                      "sources:\n      - {title: ..., url: https://...}")
     return tuple(sources)
 

@@ -45,7 +45,7 @@ def validate_site(raw: RawSite, diagnostics: Diagnostics) -> Content | None:
 
 def _site(raw: RawFile, diagnostics: Diagnostics) -> Site | None:
     fields = Fields(raw, diagnostics)
-    base_url = fields.url("base_url")
+    base_url = fields.url("base_url", bare=True)
     if base_url and not base_url.endswith("/"):
         base_url += "/"
     site = Site(
@@ -130,7 +130,9 @@ def _links(fields: Fields) -> tuple[Link, ...]:
         return ()
     links = []
     for _, entry in fields.entries("links", "a title and a url"):
-        title, url = entry.string("title"), entry.url("url")
+        title, url = entry.string("title"), entry.url("url", mailto=True)
+        if entry.get("url") is None:
+            entry.missing("url")
         entry.warn_unknown({"title", "url"})
         if title and url:
             links.append(Link(title, url))
@@ -152,15 +154,16 @@ def _check_references(content: Content, raw: RawSite, diagnostics: Diagnostics) 
 
 def _check_aliases(content: Content, raw: RawSite, diagnostics: Diagnostics) -> None:
     """Aliases are compared as the matcher sees them (accents ignored), so 'Guaido' and 'Guaidó' collide."""
-    owners: dict[str, tuple[Actor, str]] = {}
+    owners: dict[str, tuple[Actor, str, tuple]] = {}
     for actor in content.actors:
         spellings = [(actor.name, ("name",))] + [(a, ("aliases", i)) for i, a in enumerate(actor.aliases)]
         for alias, path in spellings:
-            other, first_spelling = owners.setdefault(fold(alias), (actor, alias))
+            other, first_spelling, first_path = owners.setdefault(fold(alias), (actor, alias, path))
             if other is not actor:
+                first = _position(raw.actors, other.id, *first_path)
                 diagnostics.error(_position(raw.actors, actor.id, *path),
                                   f"alias '{alias}' is claimed by two actors: {other.id} ('{first_spelling}') and {actor.id}",
-                                  f"first claimed in {other.source.path}; remove it from one of them")
+                                  f"first claimed at {first.path}:{first.line}:{first.col}; remove it from one of them")
 
 
 def _check_implied_actors(content: Content, raw: RawSite, diagnostics: Diagnostics) -> None:

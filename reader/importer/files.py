@@ -55,9 +55,13 @@ def with_provenance(front_matter: dict, raw_path: str, data: bytes) -> dict:
     return {**front_matter, "raw": raw_path, "raw_sha256": hashlib.sha256(data).hexdigest()}
 
 
+SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/article.schema.json"
+"""Lets an editor's YAML extension check the front matter as it is typed."""
+
+
 def render_article(front_matter: dict, body: str) -> str:
     dumped = yaml.safe_dump(front_matter, sort_keys=False, allow_unicode=True, width=1000)
-    return f"---\n{dumped}---\n{body}"
+    return f"---\n{SCHEMA_LINE}\n{dumped}---\n{body}"
 
 
 def write_file(path: Path, data: bytes) -> None:
