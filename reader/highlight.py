@@ -12,6 +12,7 @@ from a template), or a bare numbered marker when there is none.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -83,26 +84,26 @@ def _raw_offsets(children: list[Token]) -> tuple[list[int | None], str]:
 
 def _highlight_children(children: list[Token], placements: list[Placement]) -> list[Token]:
     offsets, raw = _raw_offsets(children)
-    _, plain_of = collapse(raw)
-    covering = [frozenset(p for p in placements if p.start <= plain_of[r] < p.end) for r in range(len(raw))]
-    last_raw = {p.id: max((r for r in range(len(raw)) if p in covering[r]), default=None) for p in placements}
-    ends_at: dict[int, list[Placement]] = defaultdict(list)
-    for placement in placements:
-        if last_raw[placement.id] is not None:
-            ends_at[last_raw[placement.id]].append(placement)
+    spans = _raw_spans(raw, placements)
+    ends_at: dict[int, list[Placement]] = defaultdict(list)  # raw offset of a highlight's last character
+    for placement, (start, end) in spans.items():
+        if end > start:
+            ends_at[end - 1].append(placement)
+    cuts = sorted({offset for span in spans.values() for offset in span})
     out: list[Token] = []
     pending: list[Placement] = []
     depth = 0
     for child, offset in zip(children, offsets):
         if child.type == "text":
-            for start, end, cover in _runs(covering, offset, offset + len(child.content)):
-                out.extend(_marked(child, child.content[start - offset:end - offset], cover))
-                pending.extend(p for r in range(start, end) for p in ends_at.get(r, ()))
+            for start, end in _runs(cuts, offset, offset + len(child.content)):
+                out.extend(_marked(child, child.content[start - offset:end - offset], _cover(spans, start, end)))
+                pending.extend(p for r, ended in ends_at.items() if start <= r < end for p in ended)
                 _flush(out, pending, depth)
         elif child.type == "code_inline" and child.content:
-            cover = frozenset().union(*covering[offset:offset + len(child.content)])
+            end = offset + len(child.content)
+            cover = _cover(spans, offset, end)
             out.extend(_wrap(child, cover) if cover else [child])
-            pending.extend(p for r in range(offset, offset + len(child.content)) for p in ends_at.get(r, ()))
+            pending.extend(p for r, ended in ends_at.items() if offset <= r < end for p in ended)
         else:
             out.append(child)
         depth += child.nesting
@@ -111,13 +112,23 @@ def _highlight_children(children: list[Token], placements: list[Placement]) -> l
     return out
 
 
-def _runs(covering: list[frozenset], start: int, end: int):
-    """Maximal runs of raw offsets start..end covered by the same highlights."""
-    run_start = start
-    for offset in range(start + 1, end + 1):
-        if offset == end or covering[offset] != covering[run_start]:
-            yield run_start, offset, covering[run_start]
-            run_start = offset
+def _raw_spans(raw: str, placements: list[Placement]) -> dict[Placement, tuple[int, int]]:
+    """Each highlight's span in the raw text of the children (plain offsets are after collapsing spaces)."""
+    _, plain_of = collapse(raw)  # non-decreasing: raw offset -> plain offset
+    return {p: (bisect_left(plain_of, p.start, hi=len(raw)), bisect_left(plain_of, p.end, hi=len(raw)))
+            for p in placements}
+
+
+def _runs(cuts: list[int], start: int, end: int):
+    """The pieces of raw offsets start..end between consecutive highlight boundaries."""
+    inner = [c for c in cuts[bisect_right(cuts, start):bisect_left(cuts, end)]]
+    edges = [start, *inner, end]
+    return [(a, b) for a, b in zip(edges, edges[1:]) if b > a]
+
+
+def _cover(spans: dict[Placement, tuple[int, int]], start: int, end: int) -> frozenset:
+    """The highlights covering raw offsets start..end (a piece lies wholly inside or outside each)."""
+    return frozenset(p for p, (a, b) in spans.items() if a < end and b > start)
 
 
 def _marked(template: Token, text: str, cover: frozenset) -> list[Token]:

@@ -23,7 +23,7 @@ rules report through it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,8 +166,13 @@ def raw_pieces(children: list[Token]) -> list[tuple[int, Token | None, str]]:
     return pieces
 
 
-def collapse(raw: str) -> tuple[str, list[int]]:
-    """Collapse and trim whitespace; also map each raw offset to a plain offset."""
+_UNCOLLAPSED = re.compile(r"[\t\n\r\f]|  |^ | $")
+
+
+def collapse(raw: str) -> tuple[str, Sequence[int]]:
+    """Collapse and trim whitespace; also map each raw offset to a plain offset (a non-decreasing sequence)."""
+    if not _UNCOLLAPSED.search(raw):  # the usual case: nothing to collapse, offsets are unchanged
+        return raw, range(len(raw) + 1)
     plain: list[str] = []
     index_map: list[int] = []
     for match in re.finditer(r"[ \t\n\r\f]+|[^ \t\n\r\f]+", raw):
