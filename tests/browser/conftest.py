@@ -7,6 +7,8 @@ Contracts:
   the context is closed after the test. Tests needing other context options (viewport,
   JavaScript off, colour scheme) call `browser.new_context(...)` themselves.
 - `results_dir`: `test-results/` in the project, created, for screenshots.
+- `site_urls` (session): the top-level fixture's URLs plus "claims" and "claim" (the claim page
+  comparing the most articles), for the page types of _support.PAGE_TYPES.
 """
 from __future__ import annotations
 
@@ -63,3 +65,18 @@ def results_dir() -> Path:
     path = PROJECT_ROOT / "test-results"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def site_urls(site_urls, served_site) -> dict[str, str]:
+    """tests/conftest.py's `site_urls`, with the claims pages added when it lacks them."""
+    urls = dict(site_urls)
+    out = served_site.out
+    if "claims" not in urls:
+        urls["claims"] = served_site.url("claims/")
+    if "claim" not in urls:
+        pages = sorted((out / "claims").glob("*/index.html")) if (out / "claims").is_dir() else []
+        best = max(pages, key=lambda p: (p.read_text(encoding="utf-8").count('class="claim-card"'),
+                                         p.parent.name), default=None)
+        urls["claim"] = served_site.url(f"claims/{best.parent.name}/" if best else "claims/missing-claim/")
+    return urls
