@@ -31,7 +31,7 @@ def validate_claims(raw: RawFile | None, diagnostics: Diagnostics) -> tuple[Clai
     for claim_id, entry in fields.entries_of_mapping("a title and a description"):
         title, description = entry.string("title"), entry.string("description")
         entry.warn_unknown({"title", "description"})
-        if fields.key_pattern(str(claim_id), claim_id) and title and description:
+        if fields.key_pattern(str(claim_id), claim_id, at_key=(claim_id,)) and title and description:
             claims.append(Claim(str(claim_id), title, description, raw.positions.key_of(claim_id)))
     return tuple(claims)
 

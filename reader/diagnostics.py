@@ -8,6 +8,7 @@ so that an editor sees every problem of a run at once:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -40,8 +41,20 @@ class Diagnostic:
     hints: tuple[str, ...] = ()
 
     def format(self) -> str:
+        """The report line and its hints; content quoted in them cannot move the cursor or recolour a
+        terminal: control and bidi characters are shown as escapes (hints keep their line breaks)."""
         head = f"{self.source.path}:{self.source.line}:{self.source.col}: {self.severity.value}: {self.message}"
-        return "\n".join([head, *(f"    {hint}" for hint in self.hints)])
+        return "\n".join([_UNPRINTABLE.sub(_escape, head),
+                          *(f"    {_UNPRINTABLE_IN_HINT.sub(_escape, hint)}" for hint in self.hints)])
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_UNPRINTABLE_IN_HINT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 @dataclass
@@ -66,6 +79,10 @@ class Diagnostics:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity is Severity.WARNING]
+
+    def as_strict(self) -> "Diagnostics":
+        """--strict: every warning becomes an error, and is reported as one."""
+        return Diagnostics([Diagnostic(Severity.ERROR, d.source, d.message, d.hints) for d in self.items])
 
     def has_errors(self, strict: bool = False) -> bool:
         return bool(self.errors) or (strict and bool(self.warnings))

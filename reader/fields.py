@@ -1,8 +1,15 @@
 """Typed reading of one YAML mapping: each accessor returns a clean value or None plus a diagnostic.
 
 No silent type guessing: `stance: no` is reported as "got boolean false (quote
-it?)", a date must be a real ISO date, a URL must be http(s). Every problem is
-reported at the file and line of the offending value.
+it?)", a date must be a real ISO date (ASCII digits, a day that exists), text
+must be text. Every problem is reported at the file and line of the offending
+value; values quoted in messages are shortened and their control characters
+escaped.
+
+URLs are allow-listed after removing whitespace and control characters
+(which browsers ignore inside a scheme, so "java\tscript:" is "javascript:"):
+http and https with a host, and mailto with an address only where a field
+allows it (an actor's links). Anything else is an error.
 """
 from __future__ import annotations
 
@@ -14,9 +21,13 @@ from urllib.parse import urlsplit
 from .diagnostics import Diagnostics, did_you_mean
 from .load import RawFile
 
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+"""Ids and slugs (matched whole: `fullmatch`)."""
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
+_MAILTO = re.compile(r"mailto:[^@\s]+@[^@\s]+\.[^@\s]+", re.IGNORECASE)
+WEB_SCHEMES = ("http", "https")
+SHOWN_CHARS = 60  # of a value quoted in a message
 
 
 def describe(value: object) -> str:
@@ -26,12 +37,17 @@ def describe(value: object) -> str:
     if value is None:
         return "nothing (null)"
     if isinstance(value, (int, float)):
-        return f"number {value}"
+        return f"number {shorten(str(value))}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f"'{value}'"
+    return f"'{shorten(str(value))}'"
+
+
+def shorten(text: str) -> str:
+    """`text` cut to SHOWN_CHARS characters for a message."""
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 1] + "…"
 
 
 @dataclass
@@ -62,7 +78,7 @@ class Fields:
 
     def string(self, key: str, required: bool = True) -> str | None:
         value = self.get(key)
-        if value is None:
+        if value is None and (not required or key not in self.data):
             if required:
                 self.missing(key)
             return None
@@ -97,7 +113,7 @@ class Fields:
             return None
         if value not in choices:
             guess = did_you_mean(value, list(choices))
-            self.error(key, f"unknown {what} '{value}'",
+            self.error(key, f"unknown {what} '{shorten(value)}'",
                        f"did you mean '{guess}'?" if guess else f"one of: {', '.join(choices)}")
             return None
         return value
@@ -114,13 +130,13 @@ class Fields:
 
     def date(self, key: str, required: bool = True) -> dt.date | None:
         value = self.get(key)
-        if value is None:
+        if value is None and (not required or key not in self.data):
             if required:
                 self.missing(key)
             return None
         text = value if isinstance(value, str) else ""
         try:
-            if not ISO_DATE.match(text):
+            if not ISO_DATE.fullmatch(text):
                 raise ValueError
             return dt.date.fromisoformat(text)
         except ValueError:
@@ -128,17 +144,21 @@ class Fields:
                        "for an uncertain date give the best estimate and add 'date_precision: approximate'")
             return None
 
-    def url(self, key: str) -> str | None:
-        """An http(s) URL, after stripping whitespace and control characters."""
+    def url(self, key: str, mailto: bool = False, bare: bool = False) -> str | None:
+        """An http(s) URL with a host (or, with `mailto`, a mailto: address), after removing
+        whitespace and control characters; `bare`: no query or fragment (a base URL)."""
         value = self.get(key)
         if value is None:
             return None
-        if isinstance(value, str):
-            cleaned = _CONTROL.sub("", value)
-            parts = urlsplit(cleaned)
-            if parts.scheme in ("http", "https") and parts.netloc:
-                return cleaned
-        self.error(key, f"not a web address: {describe(value)}", "write a full http:// or https:// URL")
+        cleaned = web_address(value, mailto)
+        if cleaned and bare and ("?" in cleaned or "#" in cleaned):
+            self.error(key, f"a base URL has no query or fragment: {describe(value)}",
+                       "write the address of the site's folder, e.g. https://example.org/reader/")
+            return None
+        if cleaned:
+            return cleaned
+        self.error(key, f"not a web address: {describe(value)}",
+                   "write a full http:// or https:// URL" + (" (or mailto:name@example.org)" if mailto else ""))
         return None
 
     def entries(self, key: str, what: str) -> list[tuple[object, "Fields"]]:
@@ -169,10 +189,13 @@ class Fields:
                                        f"'{name}' needs {what}, got {describe(item)}")
         return entries
 
-    def key_pattern(self, value: str, key: str) -> bool:
-        if KEY_PATTERN.match(value):
+    def key_pattern(self, value: str, key: object, *, at_key: tuple = ()) -> bool:
+        """Is `value` an id? Reported at the value of `key`, or with `at_key` (a path below this
+        mapping) at that key itself: an id that is a mapping key ('stances: {Pro_2: ...}')."""
+        if KEY_PATTERN.fullmatch(value):
             return True
-        self.error(key, f"'{value}' is not a valid id", "use lowercase letters, digits and hyphens, e.g. united-states")
+        where = self.raw.positions.key_of(*self.path, *at_key) if at_key else self.where(key)
+        self.diagnostics.error(where, f"'{shorten(value)}' is not a valid id", "use lowercase letters, digits and hyphens, e.g. united-states")
         return False
 
     def warn_unknown(self, allowed) -> None:
@@ -181,3 +204,18 @@ class Fields:
                 guess = did_you_mean(key, list(allowed))
                 self.diagnostics.warning(self.raw.positions.key_of(*self.path, key), f"unknown field '{key}'",
                                          f"did you mean '{guess}'?" if guess else f"known fields: {', '.join(sorted(allowed))}")
+
+
+def web_address(value: object, mailto: bool = False) -> str | None:
+    """`value` as an allowed address (see the module docstring), or None."""
+    if not isinstance(value, str):
+        return None
+    cleaned = _CONTROL.sub("", value)
+    if mailto and _MAILTO.fullmatch(cleaned):
+        return cleaned
+    try:
+        parts = urlsplit(cleaned)
+        parts.port  # noqa: B018 -- raises ValueError for a malformed port
+    except ValueError:  # e.g. an unclosed IPv6 bracket: "https://[x"
+        return None
+    return cleaned if parts.scheme in WEB_SCHEMES and parts.hostname else None

@@ -3,15 +3,30 @@
 Nothing is interpreted here beyond YAML and front matter syntax: a `RawFile`
 holds the parsed front matter (with positions) and the Markdown body, and the
 validate stage decides what they mean.
+
+What a content file may be (each breach is an error naming the file):
+- at most MAX_FILE_BYTES (10 MiB; a 5 MB article builds in seconds): larger
+  files are refused unread, so a stray dump cannot stall a build;
+- UTF-8, with or without a BOM; invalid bytes are reported with their byte
+  offset (and line and column in the hint); LF, CRLF and CR line endings;
+- a regular file inside the site: a symbolic link under content/ (or under
+  the static folder of the templates in use) that points outside that folder
+  is refused, and then nothing is loaded at all.
+Files in a content folder that are hidden (".name") are skipped; a file whose
+name looks like content with the wrong extension ("a.markdown", "a.MD") is a
+warning, and so is a folder named like a content file. Two annotation files
+for one article ("a.yaml" and "a.yml") are an error.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostics, Source, relative_path
 from .yamlsource import Positions, YamlDocument, read_yaml
 
+MAX_FILE_BYTES = 10 * 1024 * 1024
 FRONT_MATTER_FENCE = "---"
 
 
@@ -46,6 +61,8 @@ def load_site(root: Path, diagnostics: Diagnostics) -> RawSite:
     """Read site.yaml and every content file under `root`; problems go to `diagnostics`."""
     content = root / "content"
     site_file = root / "site.yaml"
+    if refuse_outside_links(root, diagnostics):
+        return RawSite(site=None, articles=(), actors=(), pages=())
     if not site_file.is_file():
         diagnostics.error(Source(relative_path(site_file, root)), "site.yaml not found",
                           f"is {root} a site folder? pass --root DIR to build another one")
@@ -62,15 +79,71 @@ def load_site(root: Path, diagnostics: Diagnostics) -> RawSite:
     )
 
 
-def read_text(path: Path, source: Source, diagnostics: Diagnostics) -> str | None:
-    """UTF-8 (BOM allowed), any line ending; None with an error for undecodable bytes."""
-    data = path.read_bytes()
+def refuse_outside_links(root: Path, diagnostics: Diagnostics) -> bool:
+    """Report every symbolic link under content/ or the static folder that leads out of it; True if any.
+
+    The folders themselves may be links (a checkout assembled from links builds).
+    """
+    from .render import template_folder  # the folder the build will read its static files from
+
+    before = len(diagnostics.errors)
+    for top in (root / "content", template_folder(root) / "static"):
+        for path in _links_under(top):
+            _check_link(path, top, root, diagnostics)
+    return len(diagnostics.errors) > before
+
+
+def _links_under(top: Path) -> list[Path]:
+    """Every symbolic link below `top` (links below are reported, not followed)."""
+    found = []
+    for folder, dirs, files in os.walk(top):
+        found += [Path(folder, name) for name in dirs + files if Path(folder, name).is_symlink()]
+    return sorted(found)
+
+
+def _check_link(path: Path, allowed: Path, root: Path, diagnostics: Diagnostics) -> None:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        diagnostics.error(source, f"file is not valid UTF-8 (byte {exc.start})", "save the file as UTF-8")
+        target: Path | None = path.resolve()
+        inside = target.is_relative_to(allowed.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        target, inside = None, False
+    if not inside:
+        name = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
+        where = Path(os.path.relpath(os.path.abspath(allowed), os.path.abspath(root))).as_posix()
+        diagnostics.error(Source(name), f"symbolic link to {target or 'a loop of links'}, outside "
+                          f"{'the site' if where == '.' else where + '/'}: refused",
+                          "copy the file into the site instead of linking to it")
+
+
+def read_text(path: Path, source: Source, diagnostics: Diagnostics) -> str | None:
+    """UTF-8 (BOM allowed), any line ending, at most MAX_FILE_BYTES; None with an error otherwise."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        diagnostics.error(source, f"cannot read the file: {exc.strerror or exc}")
         return None
+    if len(data) > MAX_FILE_BYTES:
+        limit = f"{MAX_FILE_BYTES // 2**20} MiB" if MAX_FILE_BYTES % 2**20 == 0 else f"{MAX_FILE_BYTES} bytes"
+        diagnostics.error(source, f"file is larger than the limit of {limit}",
+                          "split it, or remove what does not belong in the site")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_and_column(data, exc.start)
+        diagnostics.error(source, f"file is not valid UTF-8 (byte {exc.start})",
+                          f"line {line}, column {col}: save the file as UTF-8")
+        return None
+    text = text.removeprefix("\ufeff")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _line_and_column(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a byte offset, whatever the line endings."""
+    before = data[:offset].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    line_start = before.rfind(b"\n") + 1
+    return before.count(b"\n") + 1, len(before[line_start:].decode("utf-8", "replace")) + 1
 
 
 def split_front_matter(text: str, source: Source, diagnostics: Diagnostics) -> tuple[str, str, int] | None:
@@ -87,19 +160,41 @@ def split_front_matter(text: str, source: Source, diagnostics: Diagnostics) -> t
 
 
 def _load_folder(folder: Path, root: Path, diagnostics: Diagnostics) -> tuple[RawFile, ...]:
-    if not folder.is_dir():
-        return ()
-    files = sorted(p for p in folder.iterdir() if p.suffix == ".md" and not p.name.startswith("."))
+    files = _content_files(folder, (".md",), (".md", ".markdown", ".mdown", ".mkd", ".txt"), root, diagnostics)
     loaded = (_load_markdown_file(p, root, diagnostics) for p in files)
     return tuple(f for f in loaded if f is not None)
 
 
 def _load_yaml_folder(folder: Path, root: Path, diagnostics: Diagnostics) -> tuple[RawFile, ...]:
-    if not folder.is_dir():
-        return ()
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
-    loaded = (_load_yaml_file(p, root, diagnostics, expect=list) for p in files)
+    files = _content_files(folder, (".yaml", ".yml"), (".yaml", ".yml", ".json"), root, diagnostics)
+    first: dict[str, Path] = {}
+    for path in files:
+        other = first.setdefault(path.stem, path)
+        if other is not path:
+            diagnostics.error(Source(relative_path(path, root)),
+                              f"two files for '{path.stem}': {other.name} and {path.name}", "merge them into one")
+    loaded = (_load_yaml_file(p, root, diagnostics, expect=list) for p in files if first[p.stem] is p)
     return tuple(f for f in loaded if f is not None)
+
+
+def _content_files(folder: Path, suffixes: tuple[str, ...], lookalikes: tuple[str, ...], root: Path,
+                   diagnostics: Diagnostics) -> list[Path]:
+    """The regular files of `folder` ending in `suffixes`; near misses are warnings (an editor's file would vanish)."""
+    if not folder.is_dir():
+        return []
+    files = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        matches = path.suffix in suffixes
+        if matches and path.is_file():
+            files.append(path)
+        elif path.suffix.lower() in lookalikes:
+            expected = " or ".join(suffixes)
+            diagnostics.warning(Source(relative_path(path, root)),
+                                f"ignored: not a {expected} file" if not matches else "ignored: not a regular file",
+                                f"rename it to {path.stem}{suffixes[0]}" if not matches else "content files are plain files")
+    return files
 
 
 def _load_optional(path: Path, root: Path, diagnostics: Diagnostics) -> RawFile | None:

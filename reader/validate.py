@@ -71,7 +71,7 @@ def _stances(fields: Fields) -> tuple[Stance, ...]:
     for key, entry in fields.entries("stances", "a label and a description"):
         label, description = entry.string("label"), entry.string("description")
         entry.warn_unknown({"label", "description"})
-        if fields.key_pattern(key, "stances") and label and description:
+        if fields.key_pattern(key, "stances", at_key=("stances", key)) and label and description:
             stances.append(Stance(key, label, description))
     return tuple(stances)
 
@@ -83,7 +83,7 @@ def _article(raw: RawFile, stance_keys: list[str], diagnostics: Diagnostics) -> 
     errors_before = len(diagnostics.errors)
     values = _article_values(fields, stance_keys)
     notes = values["notes"]
-    if not values["authors"] and "author_note" not in notes:
+    if not values["authors"] and "author_note" not in notes and fields.data.get("author") in (None, []):
         fields.error("author", "'author' is missing", "name the author, or write 'author: null' and an 'author_note' saying why")
     if not values["publication"] and "publication_note" not in notes:
         fields.error("publication", "'publication' is missing", "name it, or write 'publication: null' and a 'publication_note'")
