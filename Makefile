@@ -2,7 +2,7 @@
 # to check it. Both set up what they need first (scripts/setup.sh is idempotent).
 PY := .venv/bin/python
 
-.PHONY: serve build test setup setup-test clean
+.PHONY: serve build test bench setup setup-test clean
 
 serve: setup
 	$(PY) build.py serve
@@ -12,6 +12,9 @@ build: setup
 
 test: setup-test
 	$(PY) -m pytest
+
+bench: setup-test  # N = 1,000 and 10,000 against Hugo (bench/README.md); BENCH_ARGS=--quick for a smoke run
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 setup:
 	scripts/setup.sh

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostics
+from .linkcheck import check_links
 from .pipeline import BuildResult, build_outputs
 from .write import OutputFolderError, check_output_folder, write_site
 
@@ -68,11 +69,13 @@ def is_web_address(url: str) -> bool:
 
 
 def report(diagnostics: Diagnostics, strict: bool = False) -> None:
+    """Print every problem in file order; under --strict warnings are printed as the errors they become."""
+    if strict:
+        diagnostics = diagnostics.as_strict()
     for diagnostic in diagnostics.sorted():
         print(diagnostic.format(), file=sys.stderr)
     if diagnostics.items:
-        errors = len(diagnostics.errors) + (len(diagnostics.warnings) if strict else 0)
-        print(f"{errors} error(s), {len(diagnostics.warnings)} warning(s)", file=sys.stderr)
+        print(f"{len(diagnostics.errors)} error(s), {len(diagnostics.warnings)} warning(s)", file=sys.stderr)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -105,16 +108,21 @@ def terminal_progress():
 def summary_line(result: BuildResult, seconds: float, out: Path) -> str:
     s = result.summary()
     return (f"built {out}: {s['pages']} pages, {s['articles']} articles, {s['actors']} actors, "
-            f"{s['warnings']} warnings in {seconds:.2f} s")
+            f"{s['annotations']} annotations, {s['warnings']} warnings in {seconds:.2f} s")
 
 
 def run_check(args: argparse.Namespace) -> int:
+    """Validate the content, then check the links of the pages a build would write."""
     result = build_outputs(args.root)
-    report(result.diagnostics, args.strict)
-    if result.diagnostics.has_errors(args.strict):
+    diagnostics = result.diagnostics
+    if result.linked is not None and result.outputs:
+        diagnostics = Diagnostics([*diagnostics.items, *check_links(result.outputs, result.linked.content.site.base_url).items])
+    report(diagnostics, args.strict)
+    if diagnostics.has_errors(args.strict):
         return EXIT_CONTENT
     s = result.summary()
-    print(f"ok: {s['articles']} articles, {s['actors']} actors, {s['pages']} pages, {s['warnings']} warnings")
+    print(f"ok: {s['articles']} articles, {s['actors']} actors, {s['pages']} pages, {len(diagnostics.warnings)} warnings, "
+          "links checked")
     return EXIT_OK
 
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from . import urls
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostic, Diagnostics
 from .highlight import add_highlights
 from .markdown import Mention, ParsedBody, make_markdown, parse_body, render_inline_note, render_markdown
 from .mentions import AliasMatcher
-from .model import Annotation, Content
+from .model import Actor, Annotation, Article, Claim, Content, Page
 from .placing import PlacedNote, place_annotations
 
 
@@ -53,48 +55,136 @@ class LinkedSite:
     by_stance: dict[str, tuple[str, ...]]
     """Stance key -> article slugs, newest first."""
 
+    # Lookups by key, for templates and pages: a page that reads one entry depends on that entry only.
+    @cached_property
+    def articles_by_slug(self) -> dict[str, Article]:
+        return {a.slug: a for a in self.content.articles}
 
-def link_site(content: Content, diagnostics: Diagnostics | None = None) -> LinkedSite:
-    """Everything pages need; anchoring problems go to `diagnostics` (see placing.py)."""
+    @cached_property
+    def actors_by_id(self) -> dict[str, Actor]:
+        return {a.id: a for a in self.content.actors}
+
+    @cached_property
+    def claims_by_id(self) -> dict[str, Claim]:
+        return {c.id: c for c in self.content.claims}
+
+    @cached_property
+    def pages_by_slug(self) -> dict[str, Page]:
+        return {p.slug: p for p in self.content.pages}
+
+    @cached_property
+    def notes_by_id(self) -> dict[tuple[str, str], PlacedNote]:
+        return {(slug, n.annotation.id): n for slug, notes in self.notes.items() for n in notes}
+
+    @cached_property
+    def paragraphs(self) -> dict[tuple[str, int], str]:
+        """(article slug, paragraph number from 1) -> the paragraph's plain text (for snippets)."""
+        return {(slug, n): text for slug, body in self.bodies.items() for n, text in enumerate(body.blocks, 1)}
+
+    @cached_property
+    def neighbours(self) -> dict[str, tuple[str | None, str | None]]:
+        """Article slug -> (the article just before it in time, the one just after), for the pager."""
+        order = [a.slug for a in reversed(self.content.articles)]
+        return {slug: (order[i - 1] if i > 0 else None, order[i + 1] if i + 1 < len(order) else None)
+                for i, slug in enumerate(order)}
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """Everything outside an article that decides how its body links; when it changes, every article is relinked."""
+
+    aliases: tuple[tuple[str, str], ...]
+    """(alias or name, actor id), in actor order."""
+    unlinked_phrases: tuple[str, ...]
+    base_path: str
+    link_mentions: str
+
+    @classmethod
+    def of(cls, content: Content) -> "LinkSettings":
+        site = content.site
+        aliases = tuple((alias, a.id) for a in content.actors for alias in (a.name, *a.aliases))
+        return cls(aliases, site.unlinked_phrases, site.base_path, site.link_mentions)
+
+
+class LinkTools:
+    """The Markdown parsers that `settings` call for, built once per link run."""
+
+    def __init__(self, settings: LinkSettings):
+        self.settings = settings
+        matcher = AliasMatcher.build(dict(settings.aliases), settings.unlinked_phrases)
+        self.md = make_markdown(matcher, lambda actor_id: urls.href(settings.base_path, urls.actor(actor_id)),
+                                settings.link_mentions)
+        self.notes_md = make_markdown(paragraph_ids=False)
+
+
+@dataclass(frozen=True)
+class LinkedArticle:
+    """One article's share of the link stage: a pure function of the article, its annotations and the settings."""
+
+    body: ParsedBody
+    """Mention links and highlights included, ready to render."""
+    notes: tuple[PlacedNote, ...]
+    note_html: tuple[tuple[str, tuple[str, str]], ...]
+    """(annotation id, (block HTML, inline HTML)) per annotation."""
+    counts: tuple[tuple[str, int], ...]
+    diagnostics: tuple[Diagnostic, ...]
+    """What placing the annotations reported (kept, so that a reused result reports it again)."""
+
+
+def link_article(article: Article, annotations: tuple[Annotation, ...], tools: LinkTools) -> LinkedArticle:
+    diagnostics = Diagnostics()
+    parsed = parse_body(tools.md, article.body)
+    notes = place_annotations(article, list(annotations), parsed, diagnostics)
+    body = _with_highlights(parsed, notes)
+    note_html = tuple((a.id, (render_markdown(tools.notes_md, a.note).html, render_inline_note(tools.notes_md, a.note)))
+                      for a in annotations)
+    return LinkedArticle(body, notes, note_html, _count(body, article.actors), tuple(diagnostics.items))
+
+
+ArticleLinker = Callable[[Article, tuple[Annotation, ...], LinkTools], LinkedArticle]
+
+
+def link_site(content: Content, diagnostics: Diagnostics | None = None,
+              linker: ArticleLinker = link_article) -> LinkedSite:
+    """Everything pages need; anchoring problems go to `diagnostics` (see placing.py).
+
+    Each article is linked on its own by `linker`; `serve` passes one that reuses
+    the result for an article whose inputs did not change (incremental.py).
+    """
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
-    site = content.site
-    matcher = AliasMatcher.build(
-        {alias: actor.id for actor in content.actors for alias in (actor.name, *actor.aliases)},
-        site.unlinked_phrases,
-    )
-    md = make_markdown(matcher, lambda actor_id: urls.href(site.base_path, urls.actor(actor_id)), site.link_mentions)
-    plain = make_markdown()
-    notes_md = make_markdown(paragraph_ids=False)
-    parsed = {a.slug: parse_body(md, a.body) for a in content.articles}
+    tools = LinkTools(LinkSettings.of(content))
     by_article: dict[str, list[Annotation]] = defaultdict(list)
     for annotation in content.annotations:
         by_article[annotation.article].append(annotation)
-    notes = {a.slug: place_annotations(a, by_article[a.slug], parsed[a.slug], diagnostics) for a in content.articles}
-    bodies = {slug: _with_highlights(body, notes[slug]) for slug, body in parsed.items()}
+    articles = {a.slug: linker(a, tuple(by_article[a.slug]), tools) for a in content.articles}
+    for linked_article in articles.values():
+        diagnostics.items.extend(linked_article.diagnostics)
+    plain = make_markdown()
     texts = {a.id: render_markdown(plain, a.body).html for a in content.actors}
     texts.update({p.slug: render_markdown(plain, p.body).html for p in content.pages})
-    counts = {a.slug: _count(bodies[a.slug], a.actors) for a in content.articles}
+    bodies = {slug: la.body for slug, la in articles.items()}
+    notes = {slug: la.notes for slug, la in articles.items()}
+    counts = {slug: la.counts for slug, la in articles.items()}
     return LinkedSite(
         content=content, bodies=bodies, texts=texts, notes=notes,
-        note_html={(a.article, a.id): (render_markdown(notes_md, a.note).html, render_inline_note(notes_md, a.note))
-                   for a in content.annotations},
+        note_html={(slug, note_id): html for slug, la in articles.items() for note_id, html in la.note_html},
         annotations_by_actor=_annotations_by_actor(content, notes, bodies),
         annotations_by_claim=_annotations_by_claim(content, notes),
         mentions=_mentions_by_actor(content, bodies),
         counts=counts,
         co_mentions=_co_mentions(counts),
-        by_stance={s.key: tuple(a.slug for a in content.articles if a.stance == s.key) for s in site.stances},
+        by_stance={s.key: tuple(a.slug for a in content.articles if a.stance == s.key) for s in content.site.stances},
     )
 
 
-def _count(body: RenderedBody, implied: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+def _count(body: ParsedBody, implied: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
     counter = Counter(m.actor for m in body.mentions)
     for actor_id in implied:
         counter.setdefault(actor_id, 0)
     return tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
 
-def _mentions_by_actor(content: Content, bodies: dict[str, RenderedBody]) -> dict[str, tuple[ActorMention, ...]]:
+def _mentions_by_actor(content: Content, bodies: dict[str, ParsedBody]) -> dict[str, tuple[ActorMention, ...]]:
     found: dict[str, list[ActorMention]] = defaultdict(list)
     for article in content.articles:
         for mention in bodies[article.slug].mentions:

@@ -15,10 +15,11 @@ import traceback
 import jinja2
 
 from .diagnostics import Diagnostics, Source, relative_path
-from .link import LinkedSite, link_site
+from .link import ArticleLinker, LinkedSite, link_article, link_site
 from .load import load_site
 from .render import Output, render_site, template_folder
 from .validate import validate_site
+from .write import check_outputs
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,17 @@ class BuildResult:
         }
 
 
+Renderer = Callable[[LinkedSite, Path], list[Output]]
+
+
 def build_outputs(root: Path, base_url: str | None = None,
-                  progress: Callable[[str], None] = lambda stage: None) -> BuildResult:
-    """Run every stage but write; `progress` hears the name of each stage as it starts."""
+                  progress: Callable[[str], None] = lambda stage: None, *,
+                  linker: ArticleLinker = link_article, renderer: Renderer = render_site) -> BuildResult:
+    """Run every stage but write; `progress` hears the name of each stage as it starts.
+
+    `linker` and `renderer` are the link stage's per-article step and the render
+    stage; `serve` passes versions that reuse the previous build (incremental.py).
+    """
     diagnostics = Diagnostics()
     progress("loading")
     raw = load_site(root, diagnostics)
@@ -52,14 +61,17 @@ def build_outputs(root: Path, base_url: str | None = None,
         url = base_url if base_url.endswith("/") else base_url + "/"
         content = dataclasses.replace(content, site=dataclasses.replace(content.site, base_url=url))
     progress("linking actor mentions")
-    linked = link_site(content, diagnostics)
+    linked = link_site(content, diagnostics, linker)
     if diagnostics.errors:
         return BuildResult([], diagnostics, linked)
     progress("rendering pages")
     try:
-        outputs = render_site(linked, template_folder(root))
+        outputs = renderer(linked, template_folder(root))
     except jinja2.TemplateError as exc:
         _report_template_error(exc, root, diagnostics)
+        return BuildResult([], diagnostics, linked)
+    check_outputs(outputs, root, diagnostics)  # unique URLs, each inside the output folder
+    if diagnostics.errors:
         return BuildResult([], diagnostics, linked)
     return BuildResult(outputs, diagnostics, linked)
 

@@ -3,11 +3,19 @@
 Each page is one template with a small, explicit context. Pages refer to each
 other through `urls`, and every link goes through `href`, so the whole site
 works under the base path of `site.yaml` (or `--base-url`).
+
+The site is a list of `PageJob`s, one per output. A job holds keys only (a slug,
+an id) and reads every value through `linked` when it runs, looking entries up
+by key (`linked.articles_by_slug[slug]`, `actors[id]` in templates). So `serve`
+can record what each page read and re-make only the pages whose inputs changed
+(incremental.py); a job that reads nothing through `linked` is re-made each time.
 """
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 
@@ -20,7 +28,7 @@ from .exports import annotation_collection, claim_reviews
 from .highlight import NOTES_ENV
 from .link import LinkedSite
 from .markdown import make_markdown, render_tokens
-from .model import ANNOTATION_LABELS, KIND_LABELS, VERDICT_LABELS, Article, Content
+from .model import ANNOTATION_LABELS, KIND_LABELS, VERDICT_LABELS, Content
 from .views import NOTE_ICONS, format_date, keyword_in_context
 
 PROJECT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -32,6 +40,16 @@ class Output:
 
     url: str
     data: bytes
+    source: str = ""
+    """The file it comes from, when there is one (for messages about the output)."""
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One output of the site and the function that makes it (see the module docstring)."""
+
+    url: str
+    make: Callable[[], Output]
 
 
 def template_folder(root: Path) -> Path:
@@ -49,32 +67,46 @@ def make_environment(folder: Path, linked: LinkedSite) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    content = linked.content
-    base_path = content.site.base_path
+    site = linked.content.site
     env.globals.update(
-        site=content.site, urls=urls, kind_labels=KIND_LABELS, annotation_labels=ANNOTATION_LABELS,
-        verdict_labels=VERDICT_LABELS, note_icons=NOTE_ICONS, claims={c.id: c for c in content.claims},
-        notes_by_id={(slug, n.annotation.id): n for slug, notes in linked.notes.items() for n in notes},
-        note_html=linked.note_html,
-        actors={a.id: a for a in content.actors}, articles={a.slug: a for a in content.articles},
-        pages={p.slug: p for p in content.pages},
-        href=lambda url: urls.href(base_path, url),
-        absolute=lambda url: content.site.base_url + url,
+        site=site, urls=urls, kind_labels=KIND_LABELS, annotation_labels=ANNOTATION_LABELS,
+        verdict_labels=VERDICT_LABELS, note_icons=NOTE_ICONS, claims=linked.claims_by_id,
+        notes_by_id=linked.notes_by_id, note_html=linked.note_html,
+        actors=linked.actors_by_id, articles=linked.articles_by_slug, pages=linked.pages_by_slug,
+        href=lambda url: urls.href(site.base_path, url),
+        absolute=lambda url: site.base_url + url,
     )
     env.filters["date"] = format_date
     return env
 
 
 def render_site(linked: LinkedSite, folder: Path) -> list[Output]:
-    env = make_environment(folder, linked)
-    outputs = [*_listing_pages(env, linked), *_article_pages(env, linked), *_actor_pages(env, linked),
-               *_stance_pages(env, linked), *_claim_pages(env, linked), *_annotation_files(linked),
-               *_static_files(folder)]
-    outputs.append(Output("sitemap.xml", env.get_template("sitemap.xml").render(
-        urls=[o.url for o in outputs if o.url.endswith("/") or o.url == ""]).encode()))
-    outputs.append(Output("robots.txt", env.get_template("robots.txt").render().encode()))
-    outputs.append(Output(".nojekyll", b""))  # GitHub Pages: serve the folder as it is
-    return outputs
+    return [job.make() for job in page_jobs(linked, folder)]
+
+
+def page_jobs(linked: LinkedSite, folder: Path, env: jinja2.Environment | None = None) -> list[PageJob]:
+    """Every output of the site, in a stable order, as jobs not yet run (`env`: made from `linked` if not given)."""
+    env = env or make_environment(folder, linked)
+    content = linked.content
+    jobs = [
+        PageJob(urls.home(), partial(_home_page, env, linked)),
+        PageJob(urls.actors(), partial(_actors_page, env, linked)),
+        PageJob(urls.stances(), partial(_stances_page, env, linked)),
+        PageJob("404.html", partial(_page, env, "404.html", "404.html")),
+        *(PageJob(urls.page(p.slug), partial(_free_page, env, linked, p.slug)) for p in content.pages),
+        *(PageJob(urls.article(a.slug), partial(_article_page, env, linked, a.slug)) for a in reversed(content.articles)),
+        *(PageJob(urls.actor(a.id), partial(_actor_page, env, linked, a.id)) for a in content.actors),
+        *(PageJob(urls.stance(s.key), partial(_stance_page, env, linked, s.key)) for s in content.site.stances),
+        PageJob(urls.claims(), partial(_claims_page, env, linked)),
+        *(PageJob(urls.claim(c.id), partial(_claim_page, env, linked, c.id)) for c in content.claims),
+        *(PageJob(urls.annotations_jsonld(a.slug), partial(_annotation_file, linked, a.slug)) for a in content.articles),
+        *_static_jobs(folder),
+    ]
+    page_urls = [job.url for job in jobs if job.url.endswith("/") or job.url == ""]
+    jobs.append(PageJob("sitemap.xml", partial(_text_file, env, "sitemap.xml", urls=page_urls)))
+    jobs.append(PageJob("robots.txt", partial(_text_file, env, "robots.txt")))
+    jobs.append(PageJob(".nojekyll", partial(Output, ".nojekyll", b"")))  # GitHub Pages: serve the folder as it is
+    return jobs
 
 
 def _page(env: jinja2.Environment, template: str, url: str, **context) -> Output:
@@ -82,16 +114,26 @@ def _page(env: jinja2.Environment, template: str, url: str, **context) -> Output
     return Output(url, html.encode("utf-8"))
 
 
-def _listing_pages(env: jinja2.Environment, linked: LinkedSite) -> list[Output]:
-    content = linked.content
-    pages = [
-        _page(env, "home.html", urls.home(), articles=content.articles, counts=linked.counts),
-        _page(env, "actors.html", urls.actors(), groups=_actors_by_kind(content, linked)),
-        _page(env, "stances.html", urls.stances(), by_stance=linked.by_stance),
-        _page(env, "404.html", "404.html"),
-    ]
-    pages += [_page(env, "page.html", urls.page(p.slug), page=p, body=linked.texts[p.slug]) for p in content.pages]
-    return pages
+def _text_file(env: jinja2.Environment, template: str, **context) -> Output:
+    return Output(template, env.get_template(template).render(**context).encode())
+
+
+def _home_page(env: jinja2.Environment, linked: LinkedSite) -> Output:
+    return _page(env, "home.html", urls.home(), articles=linked.content.articles, counts=linked.counts)
+
+
+def _actors_page(env: jinja2.Environment, linked: LinkedSite) -> Output:
+    return _page(env, "actors.html", urls.actors(), groups=_actors_by_kind(linked.content, linked))
+
+
+def _stances_page(env: jinja2.Environment, linked: LinkedSite) -> Output:
+    return _page(env, "stances.html", urls.stances(), by_stance=linked.by_stance)
+
+
+def _free_page(env: jinja2.Environment, linked: LinkedSite, slug: str) -> Output:
+    page = linked.pages_by_slug[slug]
+    output = _page(env, "page.html", urls.page(slug), page=page, body=linked.texts[slug])
+    return Output(output.url, output.data, page.source.path)
 
 
 def _actors_by_kind(content: Content, linked: LinkedSite) -> list[tuple[str, list]]:
@@ -103,69 +145,61 @@ def _actors_by_kind(content: Content, linked: LinkedSite) -> list[tuple[str, lis
     return [(kind, [(a, mentioned[a.id]) for a in group]) for kind, group in groupby(actors, key=lambda a: a.kind)]
 
 
-def _article_pages(env: jinja2.Environment, linked: LinkedSite) -> list[Output]:
-    chronological = list(reversed(linked.content.articles))
-    md = make_markdown()  # renders the tokens that the link stage parsed, highlights included
-    pages = []
-    for index, article in enumerate(chronological):
-        previous = chronological[index - 1] if index > 0 else None
-        following = chronological[index + 1] if index + 1 < len(chronological) else None
-        notes = linked.notes[article.slug]
-        pages.append(_page(env, "article.html", urls.article(article.slug), article=article,
-                           body_html=_article_body(env, md, linked, article), counts=linked.counts[article.slug],
-                           notes=notes, claim_review=claim_reviews(linked.content.site, article, notes,
-                                                                  _absolute(linked, urls.article(article.slug))),
-                           previous=previous, next=following))
-    return pages
+def _article_page(env: jinja2.Environment, linked: LinkedSite, slug: str) -> Output:
+    article = linked.articles_by_slug[slug]
+    earlier, later = linked.neighbours[slug]
+    notes = linked.notes[slug]
+    url = urls.article(slug)
+    return _page(env, "article.html", url, article=article,
+                 body_html=_article_body(env, linked, slug), counts=linked.counts[slug], notes=notes,
+                 claim_review=claim_reviews(linked.content.site, article, notes, _absolute(linked, url)),
+                 previous=linked.articles_by_slug[earlier] if earlier else None,
+                 next=linked.articles_by_slug[later] if later else None)
 
 
-def _article_body(env: jinja2.Environment, md, linked: LinkedSite, article: Article) -> str:
+def _article_body(env: jinja2.Environment, linked: LinkedSite, slug: str) -> str:
     """The body's HTML, each highlight followed by its note (from templates/_notes.html)."""
     sidenote = env.get_template("_notes.html").module.sidenote
-    notes = {n.annotation.id: str(sidenote(n)) for n in linked.notes[article.slug] if n.placement}
-    return render_tokens(md, linked.bodies[article.slug].tokens, {NOTES_ENV: notes})
+    notes = {n.annotation.id: str(sidenote(n)) for n in linked.notes[slug] if n.placement}
+    md = make_markdown()  # renders the tokens that the link stage parsed, highlights included
+    return render_tokens(md, linked.bodies[slug].tokens, {NOTES_ENV: notes})
 
 
 def _absolute(linked: LinkedSite, url: str) -> str:
     return linked.content.site.base_url + url
 
 
-def _annotation_files(linked: LinkedSite) -> list[Output]:
+def _annotation_file(linked: LinkedSite, slug: str) -> Output:
     """/articles/<slug>/annotations.jsonld: W3C Web Annotations, for every article."""
-    files = []
-    for article in linked.content.articles:
-        collection = annotation_collection(linked.content.site, article, linked.notes[article.slug],
-                                           linked.bodies[article.slug], linked.note_html,
-                                           _absolute(linked, urls.article(article.slug)))
-        data = json.dumps(collection, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
-        files.append(Output(urls.annotations_jsonld(article.slug), data.encode("utf-8")))
-    return files
+    article = linked.articles_by_slug[slug]
+    collection = annotation_collection(linked.content.site, article, linked.notes[slug], linked.bodies[slug],
+                                       linked.note_html, _absolute(linked, urls.article(slug)))
+    data = json.dumps(collection, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return Output(urls.annotations_jsonld(slug), data.encode("utf-8"))
 
 
-def _claim_pages(env: jinja2.Environment, linked: LinkedSite) -> list[Output]:
-    claims = linked.content.claims
-    pages = [_page(env, "claims.html", urls.claims(), claims=claims, by_claim=linked.annotations_by_claim)]
-    pages += [_page(env, "claim.html", urls.claim(c.id), claim=c, entries=linked.annotations_by_claim[c.id])
-              for c in claims]
-    return pages
+def _claims_page(env: jinja2.Environment, linked: LinkedSite) -> Output:
+    return _page(env, "claims.html", urls.claims(), claims=linked.content.claims, by_claim=linked.annotations_by_claim)
 
 
-def _actor_pages(env: jinja2.Environment, linked: LinkedSite) -> list[Output]:
-    stance_of = {article.slug: article.stance for article in linked.content.articles}
-    pages = []
-    for actor in linked.content.actors:
-        by_article = [(slug, [m.mention for m in group])
-                      for slug, group in groupby(linked.mentions[actor.id], key=lambda m: m.slug)]
-        appearances = [
-            (slug, [keyword_in_context(linked.bodies[slug].blocks, m) for m in found if m])
-            for slug, found in by_article
-        ]
-        stance_counts = _stance_counts(linked, [stance_of[slug] for slug, _ in appearances])
-        pages.append(_page(env, "actor.html", urls.actor(actor.id), actor=actor, body=linked.texts[actor.id],
-                           appearances=appearances, co_mentions=linked.co_mentions.get(actor.id, ())[:12],
-                           annotations=linked.annotations_by_actor.get(actor.id, ()),
-                           stance_counts=stance_counts))
-    return pages
+def _claim_page(env: jinja2.Environment, linked: LinkedSite, claim_id: str) -> Output:
+    return _page(env, "claim.html", urls.claim(claim_id), claim=linked.claims_by_id[claim_id],
+                 entries=linked.annotations_by_claim[claim_id])
+
+
+def _actor_page(env: jinja2.Environment, linked: LinkedSite, actor_id: str) -> Output:
+    by_article = [(slug, [m.mention for m in group])
+                  for slug, group in groupby(linked.mentions[actor_id], key=lambda m: m.slug)]
+    appearances = [
+        (slug, [keyword_in_context(linked.paragraphs[(slug, m.paragraph)], m) for m in found if m])
+        for slug, found in by_article
+    ]
+    stances = [linked.articles_by_slug[slug].stance for slug, _ in appearances]
+    return _page(env, "actor.html", urls.actor(actor_id), actor=linked.actors_by_id[actor_id],
+                 body=linked.texts[actor_id], appearances=appearances,
+                 co_mentions=linked.co_mentions.get(actor_id, ())[:12],
+                 annotations=linked.annotations_by_actor.get(actor_id, ()),
+                 stance_counts=_stance_counts(linked, stances))
 
 
 def _stance_counts(linked: LinkedSite, stances: list[str]) -> list[tuple[str, int]]:
@@ -174,12 +208,22 @@ def _stance_counts(linked: LinkedSite, stances: list[str]) -> list[tuple[str, in
     return [(s.key, counts[s.key]) for s in linked.content.site.stances if counts[s.key]]
 
 
-def _stance_pages(env: jinja2.Environment, linked: LinkedSite) -> list[Output]:
-    return [_page(env, "stance.html", urls.stance(s.key), stance=s, slugs=linked.by_stance[s.key])
-            for s in linked.content.site.stances]
+def _stance_page(env: jinja2.Environment, linked: LinkedSite, key: str) -> Output:
+    return _page(env, "stance.html", urls.stance(key), stance=linked.content.site.stance(key),
+                 slugs=linked.by_stance[key])
 
 
-def _static_files(folder: Path) -> list[Output]:
+DEV_ONLY_SUFFIX = "-dev.js"
+"""Static scripts named so (annotate-dev.js) are for `serve` only: it adds them to pages; a build leaves them out."""
+
+
+def _static_jobs(folder: Path) -> list[PageJob]:
     static = folder / "static"
-    files = sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else []
-    return [Output("static/" + p.relative_to(static).as_posix(), p.read_bytes()) for p in files]
+    files = sorted(p for p in static.rglob("*") if p.is_file() and not p.name.endswith(DEV_ONLY_SUFFIX)) \
+        if static.is_dir() else []
+    return [PageJob(url, partial(_static_file, path, url))
+            for path, url in ((p, "static/" + p.relative_to(static).as_posix()) for p in files)]
+
+
+def _static_file(path: Path, url: str) -> Output:
+    return Output(url, path.read_bytes(), path.as_posix())

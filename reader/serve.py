@@ -1,62 +1,227 @@
-"""`build.py serve`: build, serve the output on loopback, rebuild on change, reload the browser.
+"""`build.py serve`: build, serve the output on loopback, rebuild on change, show errors, reload the browser.
 
-A failed rebuild prints its diagnostics and keeps serving the last good site.
-Every rebuild is a full build for now (fast on this corpus); livereload reloads
-the page only after `write_site` has swapped the new site in.
+One event loop does everything in turn, so a request never sees a half-written
+site: poll the sources, rebuild once they have been quiet for a moment (only
+what the change requires: incremental.py), write the files whose bytes
+changed (sync.py), then tell the open pages. A failed rebuild writes
+nothing: its diagnostics go to the terminal and, as an overlay, to every open
+page, which keeps showing the last good site; the next good build removes the
+overlay and reloads the pages it changed. The HTTP side is in `devserver`.
 """
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 import sys
 import time
+import traceback
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cli import report, summary_line
-from .pipeline import build_outputs
-from .render import template_folder
+from .devserver import Channel, is_loopback, make_application
+from .diagnostics import Diagnostics
+from .incremental import IncrementalBuild, classify
+from .render import DEV_ONLY_SUFFIX, template_folder
+from .sync import sync_outputs
 from .write import OutputFolderError, check_output_folder, write_site
 
-
-def rebuild(root: Path, out: Path, base_url: str) -> bool:
-    started = time.perf_counter()
-    result = build_outputs(root, base_url)
-    report(result.diagnostics)
-    if result.diagnostics.has_errors():
-        print("rebuild failed; still serving the last good site", file=sys.stderr)
-        return False
-    write_site(result.outputs, out)
-    print(summary_line(result, time.perf_counter() - started, out), flush=True)
-    return True
+POLL_SECONDS = 0.1
+SETTLE_SECONDS = 0.1
+"""An editor may save several files at once; wait until the sources are this quiet before rebuilding."""
 
 
-def rebuild_and_reload(root: Path, out: Path, base_url: str) -> None:
-    """Reload the browsers as soon as a rebuild has written the new site, and only then.
+def dev_scripts(root: Path) -> dict[str, Path]:
+    """templates/static/*-dev.js: editors' tools that serve adds to every page and a build leaves out."""
+    static = template_folder(root) / "static"
+    return {p.name: p for p in sorted(static.glob(f"*{DEV_ONLY_SUFFIX}"))} if static.is_dir() else {}
 
-    livereload would also reload on its own, but it ignores changes that come
-    within 3 s of the previous reload; our reload resets that clock, so pages
-    reload exactly once per successful rebuild.
+
+def watched_paths(root: Path) -> list[Path]:
+    return [root / "site.yaml", root / "content", template_folder(root)]
+
+
+Snapshot = dict[str, tuple[int, int]]
+
+
+def snapshot(paths: list[Path]) -> Snapshot:
+    """(mtime in ns, size) of every file under `paths`."""
+    found: Snapshot = {}
+    for path in paths:
+        files = [path] if path.is_file() else (Path(d) / f for d, _, fs in os.walk(path) for f in fs)
+        for file in files:
+            try:
+                stat = file.stat()
+            except OSError:  # deleted while we looked
+                continue
+            found[str(file)] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+@dataclass
+class Watcher:
+    """Polls `paths`; reports the changed files once no change has been seen for SETTLE_SECONDS."""
+
+    paths: list[Path]
+    seen: Snapshot = field(default_factory=dict)
+    pending: set[str] = field(default_factory=set)
+    last_change: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.seen = snapshot(self.paths)
+
+    def poll(self) -> list[str]:
+        now = snapshot(self.paths)
+        changed = {p for p in now.keys() | self.seen.keys() if now.get(p) != self.seen.get(p)}
+        self.seen = now
+        if changed:
+            self.pending |= changed
+            self.last_change = time.monotonic()
+            return []
+        if self.pending and time.monotonic() - self.last_change >= SETTLE_SECONDS:
+            ready, self.pending = sorted(self.pending), set()
+            return ready
+        return []
+
+
+@dataclass
+class DevBuild:
+    """The serve session's builds: what the output folder holds, and the status the pages are told."""
+
+    root: Path
+    out: Path
+    base_url: str
+    channel: Channel
+    written: dict[str, bytes] | None = None
+    """url -> bytes of the site in `out`; None until a build has succeeded."""
+    builds: int = 0
+    failed: bool = False
+    builder: IncrementalBuild = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        self.builder = self.builder or IncrementalBuild(self.root, self.base_url)
+
+    def rebuild(self, changed: list[str] = ()) -> bool:
+        """Build again (incrementally), write what changed, tell the pages; False if the build failed."""
+        self.builds += 1
+        started = time.perf_counter()
+        if changed:
+            shown = [f"{_shown(p, self.root)} ({classify(Path(p), self.root)})" for p in changed]
+            print(f"changed: {', '.join(shown)}", flush=True)
+        try:
+            result = self.builder.build([Path(p) for p in changed] or None)
+        except Exception:  # a bug in our code; keep serving, show it, and start afresh next time
+            self.builder = IncrementalBuild(self.root, self.base_url)
+            self._fail(Diagnostics(), traceback.format_exc())
+            return False
+        report(result.diagnostics)
+        if result.diagnostics.has_errors():
+            self._fail(result.diagnostics)
+            return False
+        urls = self._write(result.outputs)
+        print(f"{summary_line(result, time.perf_counter() - started, self.out)}; {self._made(result)}; "
+              f"{'all' if urls is None else len(urls)} file(s) written", flush=True)
+        self.channel.publish_status({"ok": True, "build": self.builds})
+        if urls is None or urls or self.failed:
+            self.channel.reload(None if urls is None or self.failed else ["/" + u for u in urls])
+        self.failed = False
+        return True
+
+    def _made(self, result) -> str:
+        """How much of the site this build made again, and why."""
+        done = self.builder.last
+        what = "; ".join(done.changes[:3]) + (f" (+{len(done.changes) - 3} more)" if len(done.changes) > 3 else "")
+        how = f"full render: {done.full}" if done.full else f"{len(done.made)} of {len(result.outputs)} outputs made again"
+        return f"{how}{' after ' + what if what else ''}"
+
+    def _write(self, outputs) -> list[str] | None:
+        """Write the new site; the changed URLs, or None when everything was rewritten."""
+        if self.written is None:
+            write_site(outputs, self.out)
+            urls = None
+        else:
+            urls = sync_outputs(self.written, outputs, self.out)
+        self.written = {o.url: o.data for o in outputs}
+        return urls
+
+    def _fail(self, diagnostics: Diagnostics, crash: str | None = None) -> None:
+        if crash:
+            print(crash, file=sys.stderr, flush=True)
+        print("rebuild failed; still serving the last good site", file=sys.stderr, flush=True)
+        texts = [d.format() for d in diagnostics.sorted()] + ([f"internal error (a bug in the reader):\n{crash}"] if crash else [])
+        summary = f"{len(diagnostics.errors) or 1} error(s), {len(diagnostics.warnings)} warning(s)"
+        self.failed = True
+        self.channel.publish_status({"ok": False, "build": self.builds, "summary": summary, "diagnostics": texts})
+
+
+_SESSIONS: dict[tuple[Path, Path, str], DevBuild] = {}
+
+
+def rebuild(root: Path, out: Path, base_url: str, changed: list | None = None) -> bool:
+    """One rebuild as `serve` does it, without the server (for scripts such as bench/serve_edit.py).
+
+    Calls with the same root, out and base URL share one session, so every call
+    after the first is incremental; `changed` (paths) only labels the output.
     """
-    from livereload.handlers import LiveReloadHandler
+    key = (Path(root).resolve(), Path(out).resolve(), base_url)
+    session = _SESSIONS.setdefault(key, DevBuild(Path(root), Path(out), base_url, Channel()))
+    return session.rebuild([str(p) for p in changed or ()])
 
-    if rebuild(root, out, base_url):
-        LiveReloadHandler.reload_waiters()
+
+def _shown(path: str, root: Path) -> str:
+    try:
+        return Path(path).relative_to(root).as_posix()
+    except ValueError:
+        return path
 
 
 def serve(root: Path, out: Path, host: str, port: int) -> int:
-    from livereload import Server
-
     try:
         check_output_folder(out, root)
+        _check_not_watched(out, watched_paths(root))
     except OutputFolderError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    base_url = f"http://{host}:{port}/"
-    if not rebuild(root, out, base_url) and not out.is_dir():
-        return 1
-    server = Server()
-    watched = [root / "content", root / "site.yaml", template_folder(root)]
-    for path in watched:
-        if path.exists():
-            server.watch(str(path), lambda: rebuild_and_reload(root, out, base_url))
-    print(f"serving {out} at {base_url} (Ctrl+C to stop)", flush=True)
-    server.serve(root=str(out), host=host, port=port, open_url_delay=None, restart_delay=0)
+    url_host = f"[{host}]" if ":" in host else host
+    session = DevBuild(root, out, f"http://{url_host}:{port}/", Channel())
+    session.rebuild()
+    if not is_loopback(host):
+        print(f"warning: serving on {host}: anyone who can reach this machine can read the site", file=sys.stderr)
+    try:
+        asyncio.run(_serve_forever(session, host, port))
+    except OSError as exc:
+        print(f"error: cannot serve on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
+
+
+def _check_not_watched(out: Path, watched: list[Path]) -> None:
+    """Writing into a watched folder would trigger a rebuild after every rebuild."""
+    for path in watched:
+        if out.resolve().is_relative_to(path.resolve()):
+            raise OutputFolderError(f"{out} is inside {path}, which serve watches; choose another --out")
+
+
+async def _serve_forever(session: DevBuild, host: str, port: int) -> None:
+    from tornado.ioloop import PeriodicCallback
+
+    server = make_application(session.out, session.channel, host, dev_scripts(session.root)).listen(port, address=host)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    watcher = Watcher(watched_paths(session.root))
+
+    def poll() -> None:
+        changed = watcher.poll()
+        if changed:
+            session.rebuild(changed)
+
+    poller = PeriodicCallback(poll, POLL_SECONDS * 1000)
+    poller.start()
+    print(f"serving {session.out} at {session.base_url} (Ctrl+C to stop)", flush=True)
+    await stop.wait()
+    poller.stop()
+    server.stop()
+    print("stopped", flush=True)

@@ -31,8 +31,8 @@ class Snippet:
     anchor: str
 
 
-def keyword_in_context(blocks: tuple[str, ...], mention: Mention) -> Snippet:
-    text = blocks[mention.paragraph - 1]
+def keyword_in_context(text: str, mention: Mention) -> Snippet:
+    """The mention in `text`, the plain text of the paragraph it is in."""
     start = max(0, mention.start - SNIPPET_CONTEXT)
     end = min(len(text), mention.end + SNIPPET_CONTEXT)
     before = text[start:mention.start]
