@@ -55,7 +55,9 @@
   }
 
   function placeUnder(marker, note) {
-    var top = marker.getBoundingClientRect().bottom - body.getBoundingClientRect().top + 6;
+    /* Relative to the note's containing block (its paragraph), so layout changes above it do not matter. */
+    var frame = note.offsetParent || body;
+    var top = marker.getBoundingClientRect().bottom - frame.getBoundingClientRect().top + 6;
     note.style.top = Math.round(top) + 'px';
   }
 

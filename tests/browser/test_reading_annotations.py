@@ -199,7 +199,9 @@ def test_a_marker_click_opens_a_popover_under_it_and_esc_click_outside_or_back_c
         marker.click()
         assert note.is_visible() and "no record" in note.inner_text()
         assert marker.get_attribute("aria-expanded") == "true"
-        under, box = marker.bounding_box(), note.bounding_box()
+        # Both boxes in one evaluation: the note may still be scrolling into view (smooth scrolling).
+        under, box = page.evaluate("""() => [document.querySelector('#ref-met'), document.querySelector('#met')]
+            .map((e) => { const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; })""")
         assert box["y"] >= under["y"] + under["height"] - 1, f"popover {box} is not under its marker {under}"
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE
         assert page.evaluate(NOTE_STATE, "met")["onTop"]
