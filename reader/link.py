@@ -15,7 +15,7 @@ from functools import cached_property
 from . import urls
 from .diagnostics import Diagnostic, Diagnostics
 from .highlight import add_highlights
-from .markdown import Mention, ParsedBody, make_markdown, parse_body, render_inline_note, render_markdown
+from .markdown import Mention, ParsedBody, make_markdown, parse_body, render_markdown, render_note
 from .mentions import AliasMatcher
 from .model import Actor, Annotation, Article, Claim, Content, Page
 from .placing import PlacedNote, place_annotations
@@ -136,7 +136,7 @@ def link_article(article: Article, annotations: tuple[Annotation, ...], tools: L
     parsed = parse_body(tools.md, article.body)
     notes = place_annotations(article, list(annotations), parsed, diagnostics)
     body = _with_highlights(parsed, notes)
-    note_html = tuple((a.id, (render_markdown(tools.notes_md, a.note).html, render_inline_note(tools.notes_md, a.note)))
+    note_html = tuple((a.id, render_note(tools.notes_md, a.note))
                       for a in annotations)
     return LinkedArticle(body, notes, note_html, _count(body, article.actors), tuple(diagnostics.items))
 

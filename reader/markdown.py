@@ -128,14 +128,15 @@ def render_tokens(md: MarkdownIt, tokens: list[Token] | tuple[Token, ...], env: 
     return md.renderer.render(list(tokens), md.options, env or {})
 
 
-def render_inline_note(md: MarkdownIt, text: str) -> str:
-    """A note's Markdown as phrasing content only, to sit inside a paragraph as a sidenote.
+def render_note(md: MarkdownIt, text: str) -> tuple[str, str]:
+    """A note's Markdown as block HTML, and as phrasing content only (to sit inside a paragraph as a sidenote).
 
-    Each block's inline content is rendered as it would be; blocks are joined
-    by line breaks (list items start with a bullet, code blocks become <code>).
+    The phrasing form renders each block's inline content as it would be and
+    joins blocks with line breaks (list items start with a bullet, code blocks
+    become <code>). One parse serves both.
     """
-    parts = []
     tokens = md.parse(text, {})
+    parts = []
     bullet = ""
     for token in tokens:
         if token.type == "list_item_open":
@@ -145,7 +146,7 @@ def render_inline_note(md: MarkdownIt, text: str) -> str:
             bullet = ""
         elif token.type in ("fence", "code_block"):
             parts.append("<code>" + escapeHtml(token.content.strip()) + "</code>")
-    return "<br>".join(parts)
+    return md.renderer.render(tokens, md.options, {}), "<br>".join(parts)
 
 
 # --- plain text of a block -------------------------------------------------

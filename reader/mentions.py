@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 
 # Letters and digits, i.e. \w without the underscore: a match must not touch them.
@@ -49,10 +50,19 @@ class _Folded:
     """A text with combining marks removed, and where each character came from."""
 
     text: str
-    origin: tuple[int, ...]
-    """origin[i] is the index in the original text of folded character i."""
+    origin: tuple[int, ...] | None = None
+    """origin[i] is the index in the original text of folded character i; None: the text is unchanged."""
     first: frozenset[int] = field(default_factory=frozenset)
     """Folded indices that begin an original character (a match may start there)."""
+
+    def begins_character(self, index: int) -> bool:
+        return self.origin is None or index in self.first
+
+    def original(self, index: int, length: int) -> int:
+        """The original offset of folded offset `index` (`length`: of the original text, for the end)."""
+        if self.origin is None:
+            return index
+        return self.origin[index] if index < len(self.text) else length
 
 
 def fold(text: str) -> str:
@@ -61,8 +71,26 @@ def fold(text: str) -> str:
 
 
 def _fold(text: str) -> _Folded:
-    if text.isascii():  # the common case: nothing to fold
-        return _Folded(text, tuple(range(len(text))), frozenset(range(len(text) + 1)))
+    if text.isascii():
+        return _Folded(text)
+    table = {}
+    for char in set(text):  # each distinct character once, not every character
+        if char > "\x7f":
+            folded = _fold_char(char)
+            if len(folded) != 1:  # a lone combining mark, or a character that expands: map offsets
+                return _fold_with_offsets(text)
+            if folded != char:
+                table[ord(char)] = folded
+    # Every character folds to one character ("ó" -> "o", "’" stays): offsets are unchanged.
+    return _Folded(text.translate(table) if table else text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return "".join(part for part in unicodedata.normalize("NFD", char) if not unicodedata.combining(part))
+
+
+def _fold_with_offsets(text: str) -> _Folded:
     chars: list[str] = []
     origin: list[int] = []
     first: set[int] = set()
@@ -70,10 +98,9 @@ def _fold(text: str) -> _Folded:
         # NFD may expand one character into several (Hangul syllables), so
         # remember where each original character starts in the folded text.
         first.add(len(chars))
-        for part in unicodedata.normalize("NFD", char):
-            if not unicodedata.combining(part):
-                chars.append(part)
-                origin.append(index)
+        for part in _fold_char(char):
+            chars.append(part)
+            origin.append(index)
     return _Folded("".join(chars), tuple(origin), frozenset(first))
 
 
@@ -142,12 +169,12 @@ class AliasMatcher:
         for found in self.pattern.finditer(folded.text):
             start, end = found.span()
             # A match must begin and end on whole original characters.
-            if start not in folded.first or (end < len(folded.text) and end not in folded.first):
+            if not folded.begins_character(start) or (end < len(folded.text) and not folded.begins_character(end)):
                 continue
             actor, alias = self.targets[found.group()]
             if actor is not None:
                 # The end is where the next kept character starts, so that
                 # combining marks written after the last letter stay inside.
-                stop = folded.origin[end] if end < len(folded.text) else len(text)
-                matches.append(AliasMatch(folded.origin[start], stop, actor, alias))
+                stop = folded.original(end, len(text))
+                matches.append(AliasMatch(folded.original(start, len(text)), stop, actor, alias))
         return matches

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import urlsplit
 
 from .diagnostics import Source
 
@@ -66,10 +68,8 @@ class Site:
     """Phrases that contain an alias but mention nobody ('Latin America')."""
     stances: tuple[Stance, ...]
 
-    @property
+    @cached_property  # read for every link of every page
     def base_path(self) -> str:
-        from urllib.parse import urlsplit
-
         return urlsplit(self.base_url).path or "/"
 
     def stance(self, key: str) -> Stance:
