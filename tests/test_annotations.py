@@ -7,21 +7,15 @@ import re
 import pytest
 
 from reader.pipeline import build_outputs
+import sitebuilder
 from sitebuilder import make_site, run
 
-ARTICLE = """\
----
-title: An article
-date: 2020-01-02
-author: Ann Writer
-publication: The Paper
-stance: pro
-stance_note: Because.
----
+# The default test article with a body to annotate (its body starts on line 9).
+ARTICLE = sitebuilder.ARTICLE.replace("Putin spoke.\n", """\
 Putin said their presence was a “provocation.” He *said* it twice.
 
 Putin said it again, and [the press](https://example.org/) reported it.
-"""
+""")
 CLAIMS = """\
 troops:
   title: How many troops landed

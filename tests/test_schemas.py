@@ -26,6 +26,7 @@ from reader.fields import KEY_PATTERN
 from reader.load import RawSite, load_site
 from reader.model import ACTOR_KINDS, ANNOTATION_KINDS, VERDICTS
 from reader.validate import ACTOR_FIELDS, ARTICLE_FIELDS, SITE_FIELDS, validate_site
+import sitebuilder
 from sitebuilder import PROJECT, make_site
 
 SCHEMAS = PROJECT / "schemas"
@@ -234,17 +235,7 @@ a-claim:
   title: A claim
   description: What is claimed.
 """
-ARTICLE = """\
----
-title: An article
-date: 2020-01-02
-author: Ann Writer
-publication: The Paper
-stance: pro
-stance_note: Because.
----
-Putin spoke.
-"""
+ARTICLE = sitebuilder.ARTICLE
 ACTOR = """\
 ---
 name: Vladimir Putin
