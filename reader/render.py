@@ -157,12 +157,15 @@ def _article_page(env: jinja2.Environment, linked: LinkedSite, slug: str) -> Out
                  next=linked.articles_by_slug[later] if later else None)
 
 
+_BODY_RENDERER = make_markdown()
+"""Renders the tokens that the link stage parsed, highlights included (rendering keeps no state)."""
+
+
 def _article_body(env: jinja2.Environment, linked: LinkedSite, slug: str) -> str:
     """The body's HTML, each highlight followed by its note (from templates/_notes.html)."""
     sidenote = env.get_template("_notes.html").module.sidenote
     notes = {n.annotation.id: str(sidenote(n)) for n in linked.notes[slug] if n.placement}
-    md = make_markdown()  # renders the tokens that the link stage parsed, highlights included
-    return render_tokens(md, linked.bodies[slug].tokens, {NOTES_ENV: notes})
+    return render_tokens(_BODY_RENDERER, linked.bodies[slug].tokens, {NOTES_ENV: notes})
 
 
 def _absolute(linked: LinkedSite, url: str) -> str:
