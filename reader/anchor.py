@@ -152,9 +152,12 @@ def fold(text: str) -> str:
 
 # --- anchoring -----------------------------------------------------------------
 
-def anchor(selector: Selector, blocks: tuple[str, ...] | list[str]) -> Anchoring:
-    """Where `selector` points in the paragraphs `blocks` (see the module docstring)."""
-    article = ArticleText.of(blocks)
+def anchor(selector: Selector, blocks: tuple[str, ...] | list[str] | ArticleText) -> Anchoring:
+    """Where `selector` points in the paragraphs `blocks` (see the module docstring).
+
+    Pass an `ArticleText` to anchor many quotes in one article without joining its paragraphs each time.
+    """
+    article = blocks if isinstance(blocks, ArticleText) else ArticleText.of(blocks)
     spans, how = _exact(article.text, selector.quote), "exact"
     if not spans:
         spans, how = _folded(article.text, selector.quote), "folded"

@@ -160,10 +160,11 @@ def _check_see(annotations: list[Annotation], files: tuple[RawFile, ...], articl
     """`see: [slug]` or `[slug#annotation-id]` must name an article (and one of its annotations)."""
     ids = {(a.article, a.id) for a in annotations}
     raw_of = {f.stem: f for f in files}
+    index_of = {(f.stem, item.get("id")): index for f in files  # where each item stands in its file
+                for index, item in enumerate(f.data) if isinstance(item, dict)}
     for annotation in annotations:
         positions = raw_of[annotation.article].positions
-        index_in_file = next(i for i, item in enumerate(raw_of[annotation.article].data)
-                             if isinstance(item, dict) and item.get("id") == annotation.id)
+        index_in_file = index_of[(annotation.article, annotation.id)]
         for number, target in enumerate(annotation.see):
             slug, _, target_id = target.partition("#")
             if slug not in article_slugs:

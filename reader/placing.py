@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .anchor import Ambiguous, CrossesBlocks, Found, NotFound, Selector, anchor
+from .anchor import Ambiguous, ArticleText, CrossesBlocks, Found, NotFound, Selector, anchor
 from .diagnostics import Diagnostics
 from .highlight import Placement
 from .markdown import ParsedBody
@@ -44,8 +44,9 @@ def place_annotations(article: Article, annotations: list[Annotation], body: Par
                       diagnostics: Diagnostics) -> tuple[PlacedNote, ...]:
     anchored: list[tuple[Annotation, Found]] = []
     orphans: list[Annotation] = []
+    text = ArticleText.of(body.blocks)  # joined once for all the article's quotes
     for annotation in annotations:
-        result = anchor(Selector(annotation.quote, annotation.prefix, annotation.suffix), body.blocks)
+        result = anchor(Selector(annotation.quote, annotation.prefix, annotation.suffix), text)
         if isinstance(result, Found):
             if result.how == "drifted":
                 _report_drift(article, annotation, result, body, diagnostics)
