@@ -161,7 +161,7 @@ def _check_see(annotations: list[Annotation], files: tuple[RawFile, ...], articl
     ids = {(a.article, a.id) for a in annotations}
     raw_of = {f.stem: f for f in files}
     index_of = {(f.stem, item.get("id")): index for f in files  # where each item stands in its file
-                for index, item in enumerate(f.data) if isinstance(item, dict)}
+                for index, item in enumerate(f.data) if isinstance(item, dict) and isinstance(item.get("id"), str)}
     for annotation in annotations:
         positions = raw_of[annotation.article].positions
         index_in_file = index_of[(annotation.article, annotation.id)]
