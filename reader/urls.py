@@ -38,6 +38,30 @@ def claim(claim_id: str) -> str:
     return f"claims/{claim_id}/"
 
 
+def timeline() -> str:
+    return "timeline/"
+
+
+def search() -> str:
+    return "search/"
+
+
+def articles_feed() -> str:
+    return "feed.xml"
+
+
+def annotations_feed() -> str:
+    return "annotations.xml"
+
+
+def data_json() -> str:
+    return "data/reader.json"
+
+
+def data_csv() -> str:
+    return "data/annotations.csv"
+
+
 def annotations_jsonld(slug: str) -> str:
     return f"articles/{slug}/annotations.jsonld"
 
