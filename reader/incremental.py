@@ -30,6 +30,7 @@ import jinja2
 import jinja2.bccache
 
 from .link import LinkedArticle, LinkedSite, LinkTools, link_article
+from .load import ParseCache
 from .model import Annotation, Article, Content
 from .pipeline import BuildResult, build_outputs
 from .render import Output, make_environment, page_jobs
@@ -138,6 +139,7 @@ class IncrementalBuild:
         self.result: BuildResult | None = None
         """The last successful build."""
         self.links = LinkCache()
+        self.parsed = ParseCache()
         self.compiled = MemoryBytecodeCache()
         self.last = Rebuild()
 
@@ -148,7 +150,8 @@ class IncrementalBuild:
             return self._commit([], self._static_only())
         pending: list[RenderState] = []
         result = build_outputs(self.root, self.base_url, linker=self.links.link,
-                               renderer=lambda linked, folder: self._render(linked, folder, pending))
+                               renderer=lambda linked, folder: self._render(linked, folder, pending),
+                               parsed=self.parsed)
         self.last.relinked = list(self.links.relinked)
         return self._commit(pending, result)
 

@@ -16,14 +16,19 @@ Files in a content folder that are hidden (".name") are skipped; a file whose
 name looks like content with the wrong extension ("a.markdown", "a.MD") is a
 warning, and so is a folder named like a content file. Two annotation files
 for one article ("a.yaml" and "a.yml") are an error.
+
+`serve` passes a `ParseCache`: a file whose text is the same as at the last
+load is not parsed again (its record and its diagnostics are reused), since
+parsing YAML is most of a load. Reading and the checks above run every time.
 """
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostics, Source, relative_path
+from .diagnostics import Diagnostic, Diagnostics, Source, relative_path
 from .yamlsource import Positions, YamlDocument, read_yaml
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -57,25 +62,47 @@ class RawSite:
     """content/claims.yaml, a mapping of claim ids."""
 
 
-def load_site(root: Path, diagnostics: Diagnostics) -> RawSite:
+class ParseCache:
+    """Parsed files by path, each kept with the text it was parsed from (only the latest text per path)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], tuple[str, RawFile | None, tuple[Diagnostic, ...]]] = {}
+        self.parsed = 0
+        """How many files the last loads had to parse (the others were reused)."""
+
+    def parse(self, kind: str, source: Source, text: str, diagnostics: Diagnostics,
+              parse: Callable[[Diagnostics], RawFile | None]) -> RawFile | None:
+        """`parse(diagnostics)` once per text of a file; later calls with the same text replay its result."""
+        key = (kind, source.path)
+        entry = self._entries.get(key)
+        if entry is None or entry[0] != text:
+            found = Diagnostics()
+            entry = self._entries[key] = (text, parse(found), tuple(found.items))
+            self.parsed += 1
+        diagnostics.items.extend(entry[2])
+        return entry[1]
+
+
+def load_site(root: Path, diagnostics: Diagnostics, cache: ParseCache | None = None) -> RawSite:
     """Read site.yaml and every content file under `root`; problems go to `diagnostics`."""
     content = root / "content"
     site_file = root / "site.yaml"
     if refuse_outside_links(root, diagnostics):
         return RawSite(site=None, articles=(), actors=(), pages=())
+    files = _Files(root, diagnostics, cache or ParseCache())
     if not site_file.is_file():
         diagnostics.error(Source(relative_path(site_file, root)), "site.yaml not found",
                           f"is {root} a site folder? pass --root DIR to build another one")
         site = None
     else:
-        site = _load_yaml_file(site_file, root, diagnostics)
+        site = files.yaml(site_file)
     return RawSite(
         site=site,
-        articles=_load_folder(content / "articles", root, diagnostics),
-        actors=_load_folder(content / "actors", root, diagnostics),
-        pages=tuple(f for f in [_load_optional(content / "about.md", root, diagnostics)] if f),
-        annotations=_load_yaml_folder(content / "annotations", root, diagnostics),
-        claims=_load_yaml_file(content / "claims.yaml", root, diagnostics) if (content / "claims.yaml").is_file() else None,
+        articles=files.folder(content / "articles"),
+        actors=files.folder(content / "actors"),
+        pages=tuple(f for f in [files.optional(content / "about.md")] if f),
+        annotations=files.yaml_folder(content / "annotations"),
+        claims=files.yaml(content / "claims.yaml") if (content / "claims.yaml").is_file() else None,
     )
 
 
@@ -159,22 +186,50 @@ def split_front_matter(text: str, source: Source, diagnostics: Diagnostics) -> t
     return None
 
 
-def _load_folder(folder: Path, root: Path, diagnostics: Diagnostics) -> tuple[RawFile, ...]:
-    files = _content_files(folder, (".md",), (".md", ".markdown", ".mdown", ".mkd", ".txt"), root, diagnostics)
-    loaded = (_load_markdown_file(p, root, diagnostics) for p in files)
-    return tuple(f for f in loaded if f is not None)
+@dataclass(frozen=True)
+class _Files:
+    """Loads the files of one site, reporting into one `Diagnostics`, parsing through `cache`."""
 
+    root: Path
+    diagnostics: Diagnostics
+    cache: ParseCache
 
-def _load_yaml_folder(folder: Path, root: Path, diagnostics: Diagnostics) -> tuple[RawFile, ...]:
-    files = _content_files(folder, (".yaml", ".yml"), (".yaml", ".yml", ".json"), root, diagnostics)
-    first: dict[str, Path] = {}
-    for path in files:
-        other = first.setdefault(path.stem, path)
-        if other is not path:
-            diagnostics.error(Source(relative_path(path, root)),
-                              f"two files for '{path.stem}': {other.name} and {path.name}", "merge them into one")
-    loaded = (_load_yaml_file(p, root, diagnostics, expect=list) for p in files if first[p.stem] is p)
-    return tuple(f for f in loaded if f is not None)
+    def folder(self, folder: Path) -> tuple[RawFile, ...]:
+        files = _content_files(folder, (".md",), (".md", ".markdown", ".mdown", ".mkd", ".txt"),
+                               self.root, self.diagnostics)
+        loaded = (self.markdown(p) for p in files)
+        return tuple(f for f in loaded if f is not None)
+
+    def yaml_folder(self, folder: Path) -> tuple[RawFile, ...]:
+        files = _content_files(folder, (".yaml", ".yml"), (".yaml", ".yml", ".json"), self.root, self.diagnostics)
+        first: dict[str, Path] = {}
+        for path in files:
+            other = first.setdefault(path.stem, path)
+            if other is not path:
+                self.diagnostics.error(Source(relative_path(path, self.root)),
+                                       f"two files for '{path.stem}': {other.name} and {path.name}",
+                                       "merge them into one")
+        loaded = (self.yaml(p, expect=list) for p in files if first[p.stem] is p)
+        return tuple(f for f in loaded if f is not None)
+
+    def optional(self, path: Path) -> RawFile | None:
+        return self.markdown(path) if path.is_file() else None
+
+    def markdown(self, path: Path) -> RawFile | None:
+        source = Source(relative_path(path, self.root))
+        text = read_text(path, source, self.diagnostics)
+        if text is None:
+            return None
+        return self.cache.parse("markdown", source, text, self.diagnostics,
+                                lambda found: _parse_markdown(path, text, source, found))
+
+    def yaml(self, path: Path, expect: type = dict) -> RawFile | None:
+        source = Source(relative_path(path, self.root))
+        text = read_text(path, source, self.diagnostics)
+        if text is None:
+            return None
+        return self.cache.parse(expect.__name__, source, text, self.diagnostics,
+                                lambda found: _parse_yaml(path, text, source, found, expect))
 
 
 def _content_files(folder: Path, suffixes: tuple[str, ...], lookalikes: tuple[str, ...], root: Path,
@@ -197,14 +252,8 @@ def _content_files(folder: Path, suffixes: tuple[str, ...], lookalikes: tuple[st
     return files
 
 
-def _load_optional(path: Path, root: Path, diagnostics: Diagnostics) -> RawFile | None:
-    return _load_markdown_file(path, root, diagnostics) if path.is_file() else None
-
-
-def _load_markdown_file(path: Path, root: Path, diagnostics: Diagnostics) -> RawFile | None:
-    source = Source(relative_path(path, root))
-    text = read_text(path, source, diagnostics)
-    parts = split_front_matter(text, source, diagnostics) if text is not None else None
+def _parse_markdown(path: Path, text: str, source: Source, diagnostics: Diagnostics) -> RawFile | None:
+    parts = split_front_matter(text, source, diagnostics)
     if parts is None:
         return None
     yaml_text, body, body_line = parts
@@ -212,10 +261,8 @@ def _load_markdown_file(path: Path, root: Path, diagnostics: Diagnostics) -> Raw
     return _as_raw_file(path, document, body, body_line, source, diagnostics)
 
 
-def _load_yaml_file(path: Path, root: Path, diagnostics: Diagnostics, expect: type = dict) -> RawFile | None:
-    source = Source(relative_path(path, root))
-    text = read_text(path, source, diagnostics)
-    document = read_yaml(text, source, diagnostics) if text is not None else None
+def _parse_yaml(path: Path, text: str, source: Source, diagnostics: Diagnostics, expect: type) -> RawFile | None:
+    document = read_yaml(text, source, diagnostics)
     if expect is list and document is not None:
         if document.value is None:  # an empty file: no annotations yet
             return RawFile(path.stem, [], document.positions, "", 0, source)

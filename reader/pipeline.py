@@ -16,7 +16,7 @@ import jinja2
 
 from .diagnostics import Diagnostics, Source, relative_path
 from .link import ArticleLinker, LinkedSite, link_article, link_site
-from .load import load_site
+from .load import ParseCache, load_site
 from .render import Output, render_site, template_folder
 from .validate import validate_site
 from .write import check_outputs
@@ -44,15 +44,17 @@ Renderer = Callable[[LinkedSite, Path], list[Output]]
 
 def build_outputs(root: Path, base_url: str | None = None,
                   progress: Callable[[str], None] = lambda stage: None, *,
-                  linker: ArticleLinker = link_article, renderer: Renderer = render_site) -> BuildResult:
+                  linker: ArticleLinker = link_article, renderer: Renderer = render_site,
+                  parsed: ParseCache | None = None) -> BuildResult:
     """Run every stage but write; `progress` hears the name of each stage as it starts.
 
     `linker` and `renderer` are the link stage's per-article step and the render
-    stage; `serve` passes versions that reuse the previous build (incremental.py).
+    stage, and `parsed` the load stage's cache of parsed files; `serve` passes
+    versions that reuse the previous build (incremental.py).
     """
     diagnostics = Diagnostics()
     progress("loading")
-    raw = load_site(root, diagnostics)
+    raw = load_site(root, diagnostics, parsed)
     progress(f"validating {len(raw.articles)} articles, {len(raw.actors)} actors")
     content = validate_site(raw, diagnostics)
     if content is None or diagnostics.errors:
