@@ -34,6 +34,7 @@ from .load import ParseCache
 from .model import Annotation, Article, Content
 from .pipeline import BuildResult, build_outputs
 from .render import Output, make_environment, page_jobs
+from .search import BUNDLE as SEARCH_BUNDLE
 from .tracking import Reads, TrackedLinkedSite, changed_entries
 
 
@@ -174,6 +175,7 @@ class IncrementalBuild:
         pending: list[RenderState] = []
         self.last.full = None
         outputs = self._make(self.state.linked, self.state.folder, pending, changes={})
+        outputs += [o for o in self.result.outputs if o.url.startswith(SEARCH_BUNDLE)]  # same pages, same index
         return BuildResult(outputs, self.result.diagnostics, self.state.linked) if pending else self.result
 
     def _render(self, linked: LinkedSite, folder: Path, pending: list[RenderState]) -> list[Output]:

@@ -82,6 +82,22 @@ class LinkedSite:
         return {(slug, n): text for slug, body in self.bodies.items() for n, text in enumerate(body.blocks, 1)}
 
     @cached_property
+    def backlinks(self) -> dict[str, tuple[tuple[str, str, str], ...]]:
+        """Article slug -> (referring slug, annotation id, target annotation id or "") of every note in
+        another article whose `see` names it; referring articles newest first, their notes in reading order.
+
+        A dict read by key, so a page that shows one article's backlinks depends on that entry only.
+        """
+        found: dict[str, list[tuple[str, str, str]]] = {a.slug: [] for a in self.content.articles}
+        for article in self.content.articles:
+            for note in self.notes[article.slug]:
+                for target in note.annotation.see:
+                    slug, _, target_id = target.partition("#")
+                    if slug != article.slug and slug in found:
+                        found[slug].append((article.slug, note.annotation.id, target_id))
+        return {slug: tuple(dict.fromkeys(refs)) for slug, refs in found.items()}
+
+    @cached_property
     def neighbours(self) -> dict[str, tuple[str | None, str | None]]:
         """Article slug -> (the article just before it in time, the one just after), for the pager."""
         order = [a.slug for a in reversed(self.content.articles)]

@@ -1,4 +1,4 @@
-"""The pipeline as one function: load -> validate -> link -> render, returning outputs and diagnostics.
+"""The pipeline as one function: load -> validate -> link -> render -> index, returning outputs and diagnostics.
 
 `build_outputs` never writes; `cli` decides whether to write (build, serve) or
 only report (check).
@@ -18,6 +18,7 @@ from .diagnostics import Diagnostics, Source, relative_path
 from .link import ArticleLinker, LinkedSite, link_article, link_site
 from .load import ParseCache, load_site
 from .render import Output, render_site, template_folder
+from .search import with_search_index
 from .validate import validate_site
 from .write import check_outputs
 
@@ -72,6 +73,8 @@ def build_outputs(root: Path, base_url: str | None = None,
     except jinja2.TemplateError as exc:
         _report_template_error(exc, root, diagnostics)
         return BuildResult([], diagnostics, linked)
+    progress("indexing for search")
+    outputs = with_search_index(outputs, linked.content.site, diagnostics)  # pagefind/: the /search/ page's index
     check_outputs(outputs, root, diagnostics)  # unique URLs, each inside the output folder
     if diagnostics.errors:
         return BuildResult([], diagnostics, linked)

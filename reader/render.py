@@ -12,7 +12,6 @@ can record what each page read and re-make only the pages whose inputs changed
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -24,11 +23,16 @@ import jinja2
 import json
 
 from . import urls
+from .comparisons import appearances_by_stance, claims_in, shared_claims
 from .exports import annotation_collection, claim_reviews
+from .feeds import annotations_feed, articles_feed
 from .highlight import NOTES_ENV
 from .link import LinkedSite
 from .markdown import make_markdown, render_tokens
+from .metadata import news_article
 from .model import ANNOTATION_LABELS, KIND_LABELS, VERDICT_LABELS, Content
+from . import network, timeline
+from .opendata import annotations_csv, reader_json
 from .views import NOTE_ICONS, format_date, keyword_in_context
 
 PROJECT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -98,8 +102,11 @@ def page_jobs(linked: LinkedSite, folder: Path, env: jinja2.Environment | None =
         *(PageJob(urls.actor(a.id), partial(_actor_page, env, linked, a.id)) for a in content.actors),
         *(PageJob(urls.stance(s.key), partial(_stance_page, env, linked, s.key)) for s in content.site.stances),
         PageJob(urls.claims(), partial(_claims_page, env, linked)),
+        PageJob(urls.timeline(), partial(_timeline_page, env, linked)),
+        PageJob(urls.search(), partial(_page, env, "search.html", urls.search())),  # its index: search.py
         *(PageJob(urls.claim(c.id), partial(_claim_page, env, linked, c.id)) for c in content.claims),
         *(PageJob(urls.annotations_jsonld(a.slug), partial(_annotation_file, linked, a.slug)) for a in content.articles),
+        *_feed_and_data_jobs(linked),
         *_static_jobs(folder),
     ]
     page_urls = [job.url for job in jobs if job.url.endswith("/") or job.url == ""]
@@ -123,7 +130,12 @@ def _home_page(env: jinja2.Environment, linked: LinkedSite) -> Output:
 
 
 def _actors_page(env: jinja2.Environment, linked: LinkedSite) -> Output:
-    return _page(env, "actors.html", urls.actors(), groups=_actors_by_kind(linked.content, linked))
+    return _page(env, "actors.html", urls.actors(), groups=_actors_by_kind(linked.content, linked),
+                 **network.page_context(linked))
+
+
+def _timeline_page(env: jinja2.Environment, linked: LinkedSite) -> Output:
+    return _page(env, "timeline.html", urls.timeline(), **timeline.page_context(linked))
 
 
 def _stances_page(env: jinja2.Environment, linked: LinkedSite) -> Output:
@@ -153,8 +165,10 @@ def _article_page(env: jinja2.Environment, linked: LinkedSite, slug: str) -> Out
     return _page(env, "article.html", url, article=article,
                  body_html=_article_body(env, linked, slug), counts=linked.counts[slug], notes=notes,
                  claim_review=claim_reviews(linked.content.site, article, notes, _absolute(linked, url)),
+                 news_article=news_article(linked, slug),
                  previous=linked.articles_by_slug[earlier] if earlier else None,
-                 next=linked.articles_by_slug[later] if later else None)
+                 next=linked.articles_by_slug[later] if later else None,
+                 backlinks=linked.backlinks[slug], shared_claims=shared_claims(linked, slug))
 
 
 _BODY_RENDERER = make_markdown()
@@ -181,6 +195,17 @@ def _annotation_file(linked: LinkedSite, slug: str) -> Output:
     return Output(urls.annotations_jsonld(slug), data.encode("utf-8"))
 
 
+def _feed_and_data_jobs(linked: LinkedSite) -> list[PageJob]:
+    """The Atom feeds (feeds.py) and the open data files (opendata.py), each made from `linked` alone."""
+    makers = {urls.articles_feed(): articles_feed, urls.annotations_feed(): annotations_feed,
+              urls.data_json(): reader_json, urls.data_csv(): annotations_csv}
+    return [PageJob(url, partial(_data_file, url, make, linked)) for url, make in makers.items()]
+
+
+def _data_file(url: str, make: Callable[[LinkedSite], bytes], linked: LinkedSite) -> Output:
+    return Output(url, make(linked))
+
+
 def _claims_page(env: jinja2.Environment, linked: LinkedSite) -> Output:
     return _page(env, "claims.html", urls.claims(), claims=linked.content.claims, by_claim=linked.annotations_by_claim)
 
@@ -197,23 +222,17 @@ def _actor_page(env: jinja2.Environment, linked: LinkedSite, actor_id: str) -> O
         (slug, [keyword_in_context(linked.paragraphs[(slug, m.paragraph)], m) for m in found if m])
         for slug, found in by_article
     ]
-    stances = [linked.articles_by_slug[slug].stance for slug, _ in appearances]
     return _page(env, "actor.html", urls.actor(actor_id), actor=linked.actors_by_id[actor_id],
                  body=linked.texts[actor_id], appearances=appearances,
                  co_mentions=linked.co_mentions.get(actor_id, ())[:12],
                  annotations=linked.annotations_by_actor.get(actor_id, ()),
-                 stance_counts=_stance_counts(linked, stances))
-
-
-def _stance_counts(linked: LinkedSite, stances: list[str]) -> list[tuple[str, int]]:
-    """(stance key, articles) in the site's stance order, for the stances present."""
-    counts = Counter(stances)
-    return [(s.key, counts[s.key]) for s in linked.content.site.stances if counts[s.key]]
+                 by_stance=appearances_by_stance(linked, appearances))
 
 
 def _stance_page(env: jinja2.Environment, linked: LinkedSite, key: str) -> Output:
+    slugs = linked.by_stance[key]
     return _page(env, "stance.html", urls.stance(key), stance=linked.content.site.stance(key),
-                 slugs=linked.by_stance[key])
+                 slugs=slugs, claims_made=claims_in(linked, slugs))
 
 
 DEV_ONLY_SUFFIX = "-dev.js"

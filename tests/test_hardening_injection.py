@@ -28,6 +28,7 @@ TEXT_PAYLOADS = {
     "single-quote breakout": "'><svg onload=window.__pwned='{f}'>",
     "script and comment breakout": "</script><script>window.__pwned='{f}'</script>\u2028\u2029<!--",
     "template syntax": "{{{{ 7*7 }}}}{{% if true %}}{f}{{% endif %}}{{# c #}}",
+    "xml and cdata breakout": "]]></title><entry><id>{f}</id></entry><![CDATA[&amp;\x0c]]><!--",  # feeds
 }
 
 MARKDOWN_PAYLOADS = {

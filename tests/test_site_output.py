@@ -57,7 +57,8 @@ def test_actor_page_lists_snippets_linking_to_paragraph_anchors(tiny):
     assert '<a href="/tiny/articles/first/#p-1">' in html
     assert '<a href="/tiny/articles/first/#p-2">' in html
     assert "<mark>Putin</mark>" in html
-    assert html.index("Second article") < html.index("First article")  # newest first
+    pro, contra = html.index('data-stance="pro"'), html.index('data-stance="contra"')
+    assert pro < html.index("First article") < contra < html.index("Second article")  # a column per stance, site order
 
 
 def test_implied_actor_appears_on_its_page_without_a_snippet(tiny):

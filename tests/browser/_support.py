@@ -5,7 +5,7 @@ import urllib.parse
 
 # Every page type the site builds today (keys of the `site_urls` fixture). Timeline and search
 # (DESIGN §5) join this list with the issues that build them.
-PAGE_TYPES = ["home", "article", "actors", "actor", "stances", "stance", "claims", "claim", "about", "404"]
+PAGE_TYPES = ["home", "article", "actors", "actor", "stances", "stance", "claims", "claim", "timeline", "search", "about", "404"]
 
 
 def without_fragment(url: str) -> str:

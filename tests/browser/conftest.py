@@ -8,7 +8,7 @@ Contracts:
   JavaScript off, colour scheme) call `browser.new_context(...)` themselves.
 - `results_dir`: `test-results/` in the project, created, for screenshots.
 - `site_urls` (session): the top-level fixture's URLs plus "claims" and "claim" (the claim page
-  comparing the most articles), for the page types of _support.PAGE_TYPES.
+  comparing the most articles), "timeline" and "search", for the page types of _support.PAGE_TYPES.
 """
 from __future__ import annotations
 
@@ -79,4 +79,6 @@ def site_urls(site_urls, served_site) -> dict[str, str]:
         best = max(pages, key=lambda p: (p.read_text(encoding="utf-8").count('class="claim-card"'),
                                          p.parent.name), default=None)
         urls["claim"] = served_site.url(f"claims/{best.parent.name}/" if best else "claims/missing-claim/")
+    urls.setdefault("timeline", served_site.url("timeline/"))
+    urls.setdefault("search", served_site.url("search/"))
     return urls

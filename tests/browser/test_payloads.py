@@ -87,9 +87,14 @@ def _pages(out: Path, base: str) -> list[str]:
     return pages
 
 
+# Pagefind's search UI (the search page) is ours: its script, and the one form it draws with
+# action="javascript:void(0);", which it submits from script.
 INSPECT = """() => {
   const handlers = [], scriptUrls = [];
+  const pagefindForm = el => el.tagName === 'FORM' && el.closest('.pagefind-ui')
+      && el.getAttribute('action') === 'javascript:void(0);';
   for (const element of document.querySelectorAll('*')) {
+    if (pagefindForm(element)) continue;
     for (const attribute of element.attributes) {
       if (attribute.name.startsWith('on')) handlers.push(element.tagName + ' ' + attribute.name);
       const value = attribute.value.replace(/[\\u0000-\\u0020\\u007f]/g, '').toLowerCase();
@@ -97,7 +102,8 @@ INSPECT = """() => {
           && /^(javascript|vbscript|data:text)/.test(value)) scriptUrls.push(element.tagName + ' ' + attribute.value);
     }
   }
-  const foreignScripts = [...document.scripts].filter(s => !(s.src && s.src.startsWith(location.origin + '/static/'))
+  const ours = src => src.startsWith(location.origin + '/static/') || src === location.origin + '/pagefind/pagefind-ui.js';
+  const foreignScripts = [...document.scripts].filter(s => !(s.src && ours(s.src))
       && s.type !== 'application/ld+json').map(s => s.outerHTML.slice(0, 120));
   return {pwned: window.__pwned ?? null, handlers, scriptUrls, foreignScripts,
           frames: document.querySelectorAll('iframe, frame, object, embed').length};

@@ -204,7 +204,7 @@ def test_a_marker_click_opens_a_popover_under_it_and_esc_click_outside_or_back_c
             .map((e) => { const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; })""")
         assert box["y"] >= under["y"] + under["height"] - 1, f"popover {box} is not under its marker {under}"
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE
-        assert page.evaluate(NOTE_STATE, "met")["onTop"]
+        page.wait_for_function(f"() => ({NOTE_STATE})('met').onTop")  # once scrolled into view, if it had to be
         page.keyboard.press("Escape")
         assert not note.is_visible()
         assert page.evaluate(FOCUSED) == "ref-met"
