@@ -6,7 +6,7 @@ only report (check).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import jinja2
 from .diagnostics import Diagnostics, Source, relative_path
 from .link import ArticleLinker, LinkedSite, link_article, link_site
 from .load import ParseCache, load_site
-from .render import Output, render_site, template_folder
+from .render import Output, render_pages, template_folder
 from .search import with_search_index
 from .validate import validate_site
 from .write import check_outputs
@@ -40,12 +40,12 @@ class BuildResult:
         }
 
 
-Renderer = Callable[[LinkedSite, Path], list[Output]]
+Renderer = Callable[[LinkedSite, Path], Iterable[Output]]
 
 
 def build_outputs(root: Path, base_url: str | None = None,
                   progress: Callable[[str], None] = lambda stage: None, *,
-                  linker: ArticleLinker = link_article, renderer: Renderer = render_site,
+                  linker: ArticleLinker = link_article, renderer: Renderer = render_pages,
                   parsed: ParseCache | None = None) -> BuildResult:
     """Run every stage but write; `progress` hears the name of each stage as it starts.
 
@@ -68,13 +68,11 @@ def build_outputs(root: Path, base_url: str | None = None,
     if diagnostics.errors:
         return BuildResult([], diagnostics, linked)
     progress("rendering pages")
-    try:
-        outputs = renderer(linked, template_folder(root))
+    try:  # pagefind/, the /search/ page's index: each page is indexed as soon as it is rendered
+        outputs = with_search_index(renderer(linked, template_folder(root)), linked.content.site, diagnostics, progress)
     except jinja2.TemplateError as exc:
         _report_template_error(exc, root, diagnostics)
         return BuildResult([], diagnostics, linked)
-    progress("indexing for search")
-    outputs = with_search_index(outputs, linked.content.site, diagnostics)  # pagefind/: the /search/ page's index
     check_outputs(outputs, root, diagnostics)  # unique URLs, each inside the output folder
     if diagnostics.errors:
         return BuildResult([], diagnostics, linked)

@@ -12,7 +12,7 @@ can record what each page read and re-make only the pages whose inputs changed
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from itertools import groupby
@@ -85,7 +85,13 @@ def make_environment(folder: Path, linked: LinkedSite) -> jinja2.Environment:
 
 
 def render_site(linked: LinkedSite, folder: Path) -> list[Output]:
-    return [job.make() for job in page_jobs(linked, folder)]
+    return list(render_pages(linked, folder))
+
+
+def render_pages(linked: LinkedSite, folder: Path) -> Iterator[Output]:
+    """Each output as soon as it is made, so that the index stage reads pages while the rest render."""
+    for job in page_jobs(linked, folder):
+        yield job.make()
 
 
 def page_jobs(linked: LinkedSite, folder: Path, env: jinja2.Environment | None = None) -> list[PageJob]:

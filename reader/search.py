@@ -1,9 +1,9 @@
 """Index stage: the rendered pages -> Pagefind's search bundle, as `Output`s under pagefind/; in memory, nothing is read or written on disk.
 
-Contract of `index_outputs(outputs, site)`:
+Contract of `index_outputs(outputs, site)` (and of `with_search_index`, the pipeline's step):
 - every HTML page among `outputs` goes to Pagefind (Python API, `PagefindIndex.add_html_file`)
-  in URL order, under its URL from the site's root (`/articles/x/`): the search page gives
-  Pagefind the base path, so the index is the same under any base URL;
+  in the order of `outputs`, under its URL from the site's root (`/articles/x/`): the search
+  page gives Pagefind the base path, so the index is the same under any base URL;
 - what gets indexed is the templates' say: Pagefind keeps only pages that have a
   `data-pagefind-body` element (articles, actor pages), reads `data-pagefind-filter`
   (stance, actor, kind of note) and makes a sub-result of every heading with an id
@@ -22,9 +22,10 @@ import asyncio
 import base64
 import contextlib
 import json
+import concurrent.futures
 import re
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable, Iterable
 
 from pagefind.index import PagefindIndex
 from pagefind.service import PagefindService
@@ -47,27 +48,93 @@ class SearchIndexError(Exception):
     """Pagefind could not build the index (missing binary, crashed service, ...)."""
 
 
-def with_search_index(outputs: list[Output], site: Site, diagnostics: Diagnostics) -> list[Output]:
-    """`outputs` and the search bundle after them; if Pagefind fails, an error and `outputs` alone."""
+def with_search_index(outputs: Iterable[Output], site: Site, diagnostics: Diagnostics,
+                      progress: Callable[[str], None] = lambda stage: None) -> list[Output]:
+    """`outputs` and the search bundle after them; if Pagefind fails, an error and `outputs` alone.
+
+    `outputs` may be lazy (the render stage's generator): each page goes to Pagefind as soon as it
+    is made, so that Pagefind, a process of its own, indexes on one core while Python renders on
+    another. An exception raised while making `outputs` (a template error) stops Pagefind and
+    goes on to the caller.
+    """
+    remaining, made = iter(outputs), []
     try:
-        return [*outputs, *index_outputs(outputs, site)]
+        with SearchIndexer(site) as indexer:
+            for output in remaining:
+                made.append(output)
+                indexer.add(output)
+            progress("indexing for search")
+            return [*made, *indexer.bundle()]
     except SearchIndexError as exc:
         diagnostics.error(Source("pagefind"), f"cannot build the search index: {exc}",
                           "Pagefind comes from the Python package pagefind[extended]; reinstall it (scripts/setup.sh)")
-        return outputs
+        return [*made, *remaining]
 
 
 def index_outputs(outputs: Iterable[Output], site: Site) -> list[Output]:
     """The search bundle for these pages (see the module docstring)."""
-    pages = sorted(("/" + o.url, o.data.decode("utf-8")) for o in outputs if _is_page(o))
-    # A thread of its own: `serve` builds inside a running event loop, where asyncio.run may not be called.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with SearchIndexer(site) as indexer:
+        for output in outputs:
+            indexer.add(output)
+        return indexer.bundle()
+
+
+class SearchIndexer:
+    """A Pagefind service fed page by page (`add`), then asked for its bundle (`bundle`); a context manager.
+
+    The service is driven from an event loop in a thread of its own, because `serve` builds
+    inside a running event loop, where another loop may not be run. Requests are sent in the
+    order of the `add` calls, and Pagefind indexes in arrival order, so that order is the index's.
+    """
+
+    def __init__(self, site: Site):
+        self._language = _language_tag(site.language)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="pagefind", daemon=True)
+        self._sent: list[concurrent.futures.Future] = []
+        self._service: _PromptService | None = None
+        self._index: PagefindIndex | None = None
+
+    def __enter__(self) -> "SearchIndexer":
+        self._thread.start()
         try:
-            files = pool.submit(asyncio.run, _bundle(pages, site.language)).result()
+            self._service = self._wait(_launch())
+            self._index = self._wait(self._service.create_index({"force_language": self._language}))
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def add(self, output: Output) -> None:
+        if _is_page(output):
+            request = self._index.add_html_file(content=output.data.decode("utf-8"), url="/" + output.url)
+            self._sent.append(asyncio.run_coroutine_threadsafe(request, self._loop))
+
+    def bundle(self) -> list[Output]:
+        """The index of every page added, as `pagefind/<file>` outputs sorted by URL."""
+        for sent in self._sent:
+            self._result(sent)
+        files = self._wait(self._index.get_files())
+        bundle = canonical_bundle({f["path"]: f["content"] for f in files if f["path"] not in UNUSED_FILES})
+        return [Output(BUNDLE + path, bundle[path]) for path in sorted(bundle)]
+
+    def __exit__(self, *exc) -> None:
+        if self._service is not None:
+            with contextlib.suppress(Exception):
+                self._wait(self._service.close())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+
+    def _wait(self, coroutine):
+        return self._result(asyncio.run_coroutine_threadsafe(coroutine, self._loop))
+
+    @staticmethod
+    def _result(future: concurrent.futures.Future):
+        try:
+            return future.result()
         except Exception as exc:  # the service reports failures as bare Exceptions
             raise SearchIndexError(str(exc) or type(exc).__name__) from exc
-    bundle = canonical_bundle({f["path"]: f["content"] for f in files if f["path"] not in UNUSED_FILES})
-    return [Output(BUNDLE + path, bundle[path]) for path in sorted(bundle)]
 
 
 def _language_tag(language: str) -> str:
@@ -89,15 +156,8 @@ def _is_page(output: Output) -> bool:
     return output.url == "" or output.url.endswith("/")
 
 
-async def _bundle(pages: list[tuple[str, str]], language: str) -> list[dict]:
-    service = await _PromptService().launch()
-    try:
-        index: PagefindIndex = await service.create_index({"force_language": _language_tag(language)})
-        for url, html in pages:  # one at a time: the service indexes in arrival order, so this order is the index's
-            await index.add_html_file(content=html, url=url)
-        return await index.get_files()
-    finally:
-        await service.close()
+async def _launch() -> "_PromptService":
+    return await _PromptService().launch()  # made inside the loop: the service keeps the loop it is made in
 
 
 class _PromptService(PagefindService):

@@ -313,11 +313,10 @@ def test_two_outputs_with_the_same_url_are_an_error_naming_both(tmp_path):
         "    rename one of them"]
 
 
-def test_a_build_with_two_pages_at_one_url_fails_whole(tmp_path, monkeypatch):
-    import reader.pipeline
+def test_a_build_with_two_pages_at_one_url_fails_whole(tmp_path):
+    from reader.pipeline import build_outputs
+    from reader.render import render_pages
 
-    render = reader.pipeline.render_site
-    monkeypatch.setattr(reader.pipeline, "render_site", lambda linked, folder: [*render(linked, folder), Output("actors/", b"")])
     root = make_site(tmp_path, {})
-    result = reader.pipeline.build_outputs(root, renderer=reader.pipeline.render_site)
+    result = build_outputs(root, renderer=lambda linked, folder: [*render_pages(linked, folder), Output("actors/", b"")])
     assert_reported(result, "templates:1:1: error: two outputs have the URL /actors/: templates and templates")
