@@ -31,7 +31,7 @@ import jinja2.bccache
 
 from .link import LinkedArticle, LinkedSite, LinkTools, link_article
 from .load import ParseCache
-from .model import Annotation, Article, Content
+from .model import Annotation, Article, Content, Site
 from .pipeline import BuildResult, build_outputs
 from .render import Output, make_environment, page_jobs
 from .search import BUNDLE as SEARCH_BUNDLE
@@ -134,11 +134,18 @@ class IncrementalBuild:
     """Builds a site again and again, redoing only what its changes require; `build()` returns
     the same `BuildResult` as `pipeline.build_outputs` would."""
 
-    def __init__(self, root: Path, base_url: str | None = None):
+    def __init__(self, root: Path, base_url: str | None = None, index_later: bool = False):
         self.root, self.base_url = root, base_url
         self.state: RenderState | None = None
         self.result: BuildResult | None = None
         """The last successful build."""
+        self.index_later = index_later
+        """After the first build, leave the search index as it was and let the caller make the new
+        one from `take_pending_index()` (serve does, after writing the pages: Pagefind re-reads every
+        page, seconds at 1,000 articles, while the edited page needs milliseconds)."""
+        self.pending_index: tuple[int, list[Output]] | None = None
+        """(version, pages) of the pages whose index the last build left out; versions count up."""
+        self.index_version = 0
         self.links = LinkCache()
         self.parsed = ParseCache()
         self.compiled = MemoryBytecodeCache()
@@ -150,11 +157,32 @@ class IncrementalBuild:
         if changed and self.state is not None and all(self._is_static_asset(Path(p)) for p in changed):
             return self._commit([], self._static_only())
         pending: list[RenderState] = []
+        later = self.index_later and self.result is not None
         result = build_outputs(self.root, self.base_url, linker=self.links.link,
                                renderer=lambda linked, folder: self._render(linked, folder, pending),
-                               parsed=self.parsed)
+                               parsed=self.parsed, search=not later)
         self.last.relinked = list(self.links.relinked)
+        if later and result.outputs and not result.diagnostics.errors:
+            self.index_version += 1
+            self.pending_index = (self.index_version, result.outputs)
+            result = dataclasses.replace(result, outputs=[*result.outputs, *self._search_bundle()])
         return self._commit(pending, result)
+
+    def take_pending_index(self) -> tuple[int, list[Output], Site] | None:
+        """What `index_outputs` needs to index the pages the last build left out, with their version."""
+        pending, self.pending_index = self.pending_index, None
+        return (*pending, self.result.linked.content.site) if pending else None
+
+    def adopt_index(self, version: int, bundle: list[Output]) -> BuildResult | None:
+        """The last build with `bundle` as its search index; None if newer pages have come since."""
+        if version != self.index_version:
+            return None
+        pages = [o for o in self.result.outputs if not o.url.startswith(SEARCH_BUNDLE)]
+        self.result = dataclasses.replace(self.result, outputs=[*pages, *bundle])
+        return self.result
+
+    def _search_bundle(self) -> list[Output]:
+        return [o for o in self.result.outputs if o.url.startswith(SEARCH_BUNDLE)]
 
     def _commit(self, pending: list[RenderState], result: BuildResult) -> BuildResult:
         if pending and result.outputs and not result.diagnostics.errors:
@@ -175,7 +203,7 @@ class IncrementalBuild:
         pending: list[RenderState] = []
         self.last.full = None
         outputs = self._make(self.state.linked, self.state.folder, pending, changes={})
-        outputs += [o for o in self.result.outputs if o.url.startswith(SEARCH_BUNDLE)]  # same pages, same index
+        outputs += self._search_bundle()  # same pages, same index
         return BuildResult(outputs, self.result.diagnostics, self.state.linked) if pending else self.result
 
     def _render(self, linked: LinkedSite, folder: Path, pending: list[RenderState]) -> list[Output]:

@@ -46,12 +46,13 @@ Renderer = Callable[[LinkedSite, Path], Iterable[Output]]
 def build_outputs(root: Path, base_url: str | None = None,
                   progress: Callable[[str], None] = lambda stage: None, *,
                   linker: ArticleLinker = link_article, renderer: Renderer = render_pages,
-                  parsed: ParseCache | None = None) -> BuildResult:
+                  parsed: ParseCache | None = None, search: bool = True) -> BuildResult:
     """Run every stage but write; `progress` hears the name of each stage as it starts.
 
     `linker` and `renderer` are the link stage's per-article step and the render
     stage, and `parsed` the load stage's cache of parsed files; `serve` passes
-    versions that reuse the previous build (incremental.py).
+    versions that reuse the previous build (incremental.py). `search=False`
+    leaves the search index out (`serve` builds it after writing the pages).
     """
     diagnostics = Diagnostics()
     progress("loading")
@@ -69,7 +70,8 @@ def build_outputs(root: Path, base_url: str | None = None,
         return BuildResult([], diagnostics, linked)
     progress("rendering pages")
     try:  # pagefind/, the /search/ page's index: each page is indexed as soon as it is rendered
-        outputs = with_search_index(renderer(linked, template_folder(root)), linked.content.site, diagnostics, progress)
+        outputs = renderer(linked, template_folder(root))
+        outputs = with_search_index(outputs, linked.content.site, diagnostics, progress) if search else list(outputs)
     except jinja2.TemplateError as exc:
         _report_template_error(exc, root, diagnostics)
         return BuildResult([], diagnostics, linked)

@@ -7,6 +7,11 @@ changed (sync.py), then tell the open pages. A failed rebuild writes
 nothing: its diagnostics go to the terminal and, as an overlay, to every open
 page, which keeps showing the last good site; the next good build removes the
 overlay and reloads the pages it changed. The HTTP side is in `devserver`.
+
+The search index is the exception: Pagefind re-reads every page (seconds at
+1,000 articles), so after the first build it is made in a worker thread once
+the pages are written, and written when ready, unless newer pages have come
+meanwhile (their own index follows). Until then the search finds the previous text.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from .devserver import Channel, is_loopback, make_application
 from .diagnostics import Diagnostics
 from .incremental import IncrementalBuild, classify
 from .render import DEV_ONLY_SUFFIX, template_folder
+from .search import SearchIndexError, index_outputs
 from .sync import sync_outputs
 from .write import OutputFolderError, check_output_folder, write_site
 
@@ -98,9 +104,14 @@ class DevBuild:
     builds: int = 0
     failed: bool = False
     builder: IncrementalBuild = None  # type: ignore[assignment]
+    index_in_background: bool = False
+    """Serve: after the first build, write the pages at once and the search index when it is ready."""
 
     def __post_init__(self) -> None:
-        self.builder = self.builder or IncrementalBuild(self.root, self.base_url)
+        self.builder = self.builder or self._new_builder()
+
+    def _new_builder(self) -> IncrementalBuild:
+        return IncrementalBuild(self.root, self.base_url, index_later=self.index_in_background)
 
     def rebuild(self, changed: list[str] = ()) -> bool:
         """Build again (incrementally), write what changed, tell the pages; False if the build failed."""
@@ -112,7 +123,7 @@ class DevBuild:
         try:
             result = self.builder.build([Path(p) for p in changed] or None)
         except Exception:  # a bug in our code; keep serving, show it, and start afresh next time
-            self.builder = IncrementalBuild(self.root, self.base_url)
+            self.builder = self._new_builder()
             self._fail(Diagnostics(), traceback.format_exc())
             return False
         report(result.diagnostics)
@@ -126,7 +137,30 @@ class DevBuild:
         if urls is None or urls or self.failed:
             self.channel.reload(None if urls is None or self.failed else ["/" + u for u in urls])
         self.failed = False
+        self._index_in_background()
         return True
+
+    def _index_in_background(self) -> None:
+        """Index the pages the build left unindexed in a worker thread; adopt the result on this loop."""
+        pending = self.builder.take_pending_index()
+        if pending is None:
+            return
+        version, pages, site = pending
+        builder = self.builder
+        done = asyncio.get_running_loop().run_in_executor(None, _search_bundle, pages, site)
+        done.add_done_callback(lambda future: self._adopt_index(builder, version, *future.result()))
+
+    def _adopt_index(self, builder: IncrementalBuild, version: int, bundle, error: str | None) -> None:
+        if error:
+            print(f"search index not updated: {error}", file=sys.stderr, flush=True)
+            return
+        result = builder.adopt_index(version, bundle) if builder is self.builder else None
+        if result is None:  # newer pages came meanwhile; their own index follows
+            return
+        urls = self._write(result.outputs)
+        print(f"search index updated: {len(urls or ())} file(s) written", flush=True)
+        if urls:
+            self.channel.reload(["/" + u for u in urls])
 
     def _made(self, result) -> str:
         """How much of the site this build made again, and why."""
@@ -169,6 +203,16 @@ def rebuild(root: Path, out: Path, base_url: str, changed: list | None = None) -
     return session.rebuild([str(p) for p in changed or ()])
 
 
+def _search_bundle(pages, site) -> tuple[list | None, str | None]:
+    """(bundle, None), or (None, why not); runs in a worker thread."""
+    try:
+        return index_outputs(pages, site), None
+    except SearchIndexError as exc:
+        return None, str(exc)
+    except Exception:  # a bug in our code: say so, keep serving
+        return None, "internal error (a bug in the reader):\n" + traceback.format_exc()
+
+
 def _shown(path: str, root: Path) -> str:
     try:
         return Path(path).relative_to(root).as_posix()
@@ -184,7 +228,7 @@ def serve(root: Path, out: Path, host: str, port: int) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     url_host = f"[{host}]" if ":" in host else host
-    session = DevBuild(root, out, f"http://{url_host}:{port}/", Channel())
+    session = DevBuild(root, out, f"http://{url_host}:{port}/", Channel(), index_in_background=True)
     session.rebuild()
     if not is_loopback(host):
         print(f"warning: serving on {host}: anyone who can reach this machine can read the site", file=sys.stderr)

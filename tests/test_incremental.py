@@ -10,6 +10,7 @@ exactly the clean build's diagnostics and leave the folder as it was.
 """
 from __future__ import annotations
 
+import asyncio
 import random
 import shutil
 import textwrap
@@ -388,3 +389,42 @@ def test_a_static_file_alone_skips_the_content_unless_a_template_includes_it(tmp
     result = build.build([icon])
     assert build.last.full == "templates changed"
     assert b"<title>two</title>" in next(o.data for o in result.outputs if o.url == "")
+
+
+@pytest.mark.parametrize("seed", [4])
+def test_serve_writes_the_pages_at_once_and_the_search_index_when_it_is_ready(tmp_path, seed, capsys):
+    """Serve's search index comes after the pages (Pagefind re-reads every page): right after a rebuild
+    the pages are new and pagefind/ is the previous index; once the worker is done, the folder equals a
+    clean build. Two rebuilds in a row: the first one's index is dropped, the second one's is written."""
+    rng = random.Random(seed)
+    root, served, clean = tmp_path / "site", tmp_path / "served", tmp_path / "clean"
+    make_small_site(root, rng)
+
+    def split(files):
+        index = {k: v for k, v in files.items() if k.startswith("pagefind/")}
+        return {k: v for k, v in files.items() if k not in index}, index
+
+    async def until_indexed(expected, seconds=60.0):
+        for _ in range(int(seconds / 0.05)):
+            if files_of(served) == expected:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"the search index was not written within {seconds} s")
+
+    async def session_steps():
+        session = DevBuild(root, served, BASE_URL, Channel(), index_in_background=True)
+        assert session.rebuild(), capsys.readouterr().err
+        for step in range(6):
+            _, old_index = split(files_of(served))
+            edits = [rng.choice(EDITS)(root, rng) for _ in range(1 + step % 2)]
+            oks = [session.rebuild() for _ in edits] if step % 2 else [session.rebuild()]
+            expected = clean_build(root, clean)
+            if not oks[-1]:
+                fix_annotations(root)
+                continue
+            pages, index = split(files_of(served))
+            assert pages == split(files_of(clean))[0], f"step {step}: {edits}"
+            assert index == old_index, f"step {step}: the index was written before the pages were served"
+            await until_indexed(files_of(clean))
+
+    asyncio.run(session_steps())
