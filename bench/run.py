@@ -230,8 +230,11 @@ def serve_edit(corpus: Path, out: Path, edits: int, max_repeat: float) -> Measur
     ok = proc.returncode == 0 and data["ok"]
     error = "" if ok else proc.stderr.decode("utf-8", "replace")[-2000:]
     samples = [Sample(t, 0, ok, error) for t in data["edits"]] or [Sample(0.0, 0, False, error)]
+    indexed = sorted(data.get("indexed") or [])
     return Measure(samples, f"serve's rebuild: “{data.get('mode', '?')}”"
-                            + (f" (it printed: “{data['last_line']}”)" if data.get("last_line") else ""))
+                            + (f" (it printed: “{data['last_line']}”)" if data.get("last_line") else "")
+                            + (f"; the search index, made in the background after the pages, was written "
+                               f"{indexed[len(indexed) // 2]:.2f} s after the edit (median)" if indexed else ""))
 
 
 # --- the report --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ exactly the clean build's diagnostics and leave the folder as it was.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import random
 import shutil
 import textwrap
@@ -427,4 +428,5 @@ def test_serve_writes_the_pages_at_once_and_the_search_index_when_it_is_ready(tm
             assert index == old_index, f"step {step}: the index was written before the pages were served"
             await until_indexed(files_of(clean))
 
-    asyncio.run(session_steps())
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:  # an event loop of its own: the browser tests'
+        thread.submit(asyncio.run, session_steps()).result()  # Playwright may hold one open in this thread
