@@ -17,6 +17,7 @@ from . import urls
 from .link import LinkedSite
 from .model import ANNOTATION_LABELS, VERDICT_LABELS, Site
 from .placing import PlacedNote
+from .views import shorten
 
 ATOM = "http://www.w3.org/2005/Atom"
 NEWEST_NOTES = 50
@@ -33,7 +34,7 @@ def articles_feed(linked: LinkedSite) -> bytes:
     feed = _feed(site, site.title, urls.articles_feed(), max((a.date for a in articles), default=_EPOCH))
     _add(feed, "subtitle", site.description)
     for article in articles:
-        entry = _entry(feed, _absolute(site, urls.article(article.slug)), article.title, article.date)
+        entry = _entry(feed, site.absolute(urls.article(article.slug)), article.title, article.date)
         for name in article.authors or ("Author unknown",):
             _add(ElementTree.SubElement(entry, "author"), "name", name)
         _add(entry, "category", term=article.stance, label=site.stance(article.stance).label)
@@ -61,11 +62,11 @@ def newest_notes(linked: LinkedSite, limit: int) -> list[tuple[str, PlacedNote]]
 
 def _annotation_entry(feed: ElementTree.Element, linked: LinkedSite, slug: str, note: PlacedNote) -> None:
     site, annotation = linked.content.site, note.annotation
-    article_url = _absolute(site, urls.article(slug))
+    article_url = site.absolute(urls.article(slug))
     label = ANNOTATION_LABELS[annotation.kind]
     if annotation.verdict:
         label += f" ({VERDICT_LABELS[annotation.verdict]})"
-    entry = _entry(feed, f"{article_url}#{annotation.id}", f"{label}: “{_shorten(annotation.quote)}”",
+    entry = _entry(feed, f"{article_url}#{annotation.id}", f"{label}: “{shorten(annotation.quote, TITLE_QUOTE_CHARS)}”",
                    annotation.date)
     _add(ElementTree.SubElement(entry, "author"), "name", annotation.editor)
     _add(entry, "category", term=annotation.kind, label=ANNOTATION_LABELS[annotation.kind])
@@ -90,11 +91,11 @@ def _note_body(note_html: str, note: PlacedNote, article_title: str, article_url
 
 def _feed(site: Site, title: str, self_url: str, updated: dt.date) -> ElementTree.Element:
     feed = ElementTree.Element("feed", {"xmlns": ATOM, "xml:lang": _xml_text(site.language)})
-    _add(feed, "id", _absolute(site, self_url))
+    _add(feed, "id", site.absolute(self_url))
     _add(feed, "title", title)
     _add(feed, "updated", _timestamp(updated))
-    _add(feed, "link", rel="self", type="application/atom+xml", href=_absolute(site, self_url))
-    _add(feed, "link", rel="alternate", type="text/html", href=_absolute(site, urls.home()))
+    _add(feed, "link", rel="self", type="application/atom+xml", href=site.absolute(self_url))
+    _add(feed, "link", rel="alternate", type="text/html", href=site.absolute(urls.home()))
     author = ElementTree.SubElement(feed, "author")
     _add(author, "name", site.title)
     _add(author, "uri", site.base_url)
@@ -122,20 +123,9 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _shorten(text: str) -> str:
-    if len(text) <= TITLE_QUOTE_CHARS:
-        return text
-    cut = text[:TITLE_QUOTE_CHARS].rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:") + "…"
-
-
 def _timestamp(date: dt.date) -> str:
     """An RFC 3339 date-time for a calendar date (Atom requires a time; we only know the day)."""
     return f"{date.isoformat()}T00:00:00Z"
-
-
-def _absolute(site: Site, url: str) -> str:
-    return site.base_url + url
 
 
 def _serialise(feed: ElementTree.Element) -> bytes:

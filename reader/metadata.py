@@ -23,7 +23,7 @@ SCHEMA_TYPES = {
 def news_article(linked: LinkedSite, slug: str) -> dict:
     site = linked.content.site
     article = linked.articles_by_slug[slug]
-    page_url = site.base_url + urls.article(slug)
+    page_url = site.absolute(urls.article(slug))
     actors = [actor_id for actor_id, _ in linked.counts[slug]]
     data = {
         "@context": "https://schema.org",
@@ -55,4 +55,4 @@ def _author(linked: LinkedSite, name: str, actor_ids: list[str]) -> dict:
 def _thing(linked: LinkedSite, actor_id: str) -> dict:
     actor = linked.actors_by_id[actor_id]
     return {"@type": SCHEMA_TYPES[actor.kind], "name": actor.name,
-            "url": linked.content.site.base_url + urls.actor(actor_id)}
+            "url": linked.content.site.absolute(urls.actor(actor_id))}

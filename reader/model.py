@@ -75,6 +75,10 @@ class Site:
     def stance(self, key: str) -> Stance:
         return next(s for s in self.stances if s.key == key)
 
+    def absolute(self, url: str) -> str:
+        """The full address of `url` (relative to the base, as `urls` gives it), for feeds, metadata and data."""
+        return self.base_url + url
+
 
 @dataclass(frozen=True)
 class Article:

@@ -61,25 +61,21 @@ def annotations_csv(linked: LinkedSite) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _absolute(linked: LinkedSite, url: str) -> str:
-    return linked.content.site.base_url + url
-
-
 def _article(linked: LinkedSite, slug: str) -> dict:
     article = linked.articles_by_slug[slug]
     return {
-        "slug": slug, "url": _absolute(linked, urls.article(slug)), "title": article.title,
+        "slug": slug, "url": linked.content.site.absolute(urls.article(slug)), "title": article.title,
         "date": article.date.isoformat(), "date_precision": article.date_precision,
         "authors": list(article.authors), "publication": article.publication, "stance": article.stance,
         "source_url": article.source_url, "summary": article.summary,
-        "annotations": _absolute(linked, urls.annotations_jsonld(slug)),
+        "annotations": linked.content.site.absolute(urls.annotations_jsonld(slug)),
     }
 
 
 def _actor(linked: LinkedSite, actor_id: str) -> dict:
     actor = linked.actors_by_id[actor_id]
     return {"id": actor_id, "name": actor.name, "kind": actor.kind, "role": actor.role,
-            "aliases": list(actor.aliases), "url": _absolute(linked, urls.actor(actor_id))}
+            "aliases": list(actor.aliases), "url": linked.content.site.absolute(urls.actor(actor_id))}
 
 
 def _mentions(linked: LinkedSite, slug: str) -> dict:
@@ -106,7 +102,7 @@ def _annotation(linked: LinkedSite, slug: str, note: PlacedNote, actors: list[st
     html = linked.note_html[(slug, annotation.id)][0]
     return {
         "id": annotation.id, "article": slug,
-        "permalink": _absolute(linked, urls.article(slug)) + "#" + annotation.id,
+        "permalink": linked.content.site.absolute(urls.article(slug)) + "#" + annotation.id,
         "number": note.number, "placed": note.placement is not None, "kind": annotation.kind,
         "verdict": annotation.verdict, "quote": annotation.quote, "passage": note.passage or None,
         "note_text": html_text(html), "note_html": html, "claim": annotation.claim, "actors": actors,
@@ -119,14 +115,14 @@ def _annotation(linked: LinkedSite, slug: str, note: PlacedNote, actors: list[st
 def _claim(linked: LinkedSite, claim_id: str) -> dict:
     claim = linked.claims_by_id[claim_id]
     return {"id": claim_id, "title": claim.title, "description": claim.description,
-            "url": _absolute(linked, urls.claim(claim_id)),
+            "url": linked.content.site.absolute(urls.claim(claim_id)),
             "annotations": [{"article": slug, "id": note_id} for slug, note_id in linked.annotations_by_claim[claim_id]]}
 
 
 def _stance(linked: LinkedSite, key: str) -> dict:
     stance = linked.content.site.stance(key)
     return {"key": key, "label": stance.label, "description": stance.description,
-            "url": _absolute(linked, urls.stance(key)), "articles": list(linked.by_stance[key])}
+            "url": linked.content.site.absolute(urls.stance(key)), "articles": list(linked.by_stance[key])}
 
 
 def _cell(value) -> str:

@@ -78,7 +78,7 @@ def make_environment(folder: Path, linked: LinkedSite) -> jinja2.Environment:
         notes_by_id=linked.notes_by_id, note_html=linked.note_html,
         actors=linked.actors_by_id, articles=linked.articles_by_slug, pages=linked.pages_by_slug,
         href=lambda url: urls.href(site.base_path, url),
-        absolute=lambda url: site.base_url + url,
+        absolute=site.absolute,
     )
     env.filters["date"] = format_date
     return env
@@ -115,7 +115,7 @@ def page_jobs(linked: LinkedSite, folder: Path, env: jinja2.Environment | None =
         *_feed_and_data_jobs(linked),
         *_static_jobs(folder),
     ]
-    page_urls = [job.url for job in jobs if job.url.endswith("/") or job.url == ""]
+    page_urls = [job.url for job in jobs if urls.is_page(job.url)]
     jobs.append(PageJob("sitemap.xml", partial(_text_file, env, "sitemap.xml", urls=page_urls)))
     jobs.append(PageJob("robots.txt", partial(_text_file, env, "robots.txt")))
     jobs.append(PageJob(".nojekyll", partial(Output, ".nojekyll", b"")))  # GitHub Pages: serve the folder as it is
@@ -170,7 +170,7 @@ def _article_page(env: jinja2.Environment, linked: LinkedSite, slug: str) -> Out
     url = urls.article(slug)
     return _page(env, "article.html", url, article=article,
                  body_html=_article_body(env, linked, slug), counts=linked.counts[slug], notes=notes,
-                 claim_review=claim_reviews(linked.content.site, article, notes, _absolute(linked, url)),
+                 claim_review=claim_reviews(linked.content.site, article, notes, linked.content.site.absolute(url)),
                  news_article=news_article(linked, slug),
                  previous=linked.articles_by_slug[earlier] if earlier else None,
                  next=linked.articles_by_slug[later] if later else None,
@@ -188,15 +188,11 @@ def _article_body(env: jinja2.Environment, linked: LinkedSite, slug: str) -> str
     return render_tokens(_BODY_RENDERER, linked.bodies[slug].tokens, {NOTES_ENV: notes})
 
 
-def _absolute(linked: LinkedSite, url: str) -> str:
-    return linked.content.site.base_url + url
-
-
 def _annotation_file(linked: LinkedSite, slug: str) -> Output:
     """/articles/<slug>/annotations.jsonld: W3C Web Annotations, for every article."""
     article = linked.articles_by_slug[slug]
     collection = annotation_collection(linked.content.site, article, linked.notes[slug], linked.bodies[slug],
-                                       linked.note_html, _absolute(linked, urls.article(slug)))
+                                       linked.note_html, linked.content.site.absolute(urls.article(slug)))
     data = json.dumps(collection, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
     return Output(urls.annotations_jsonld(slug), data.encode("utf-8"))
 

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from pagefind.index import PagefindIndex
 from pagefind.service import PagefindService
 
+from . import urls
 from .diagnostics import Diagnostics, Source
 from .model import Site
 from .render import Output
@@ -106,7 +107,7 @@ class SearchIndexer:
         return self
 
     def add(self, output: Output) -> None:
-        if _is_page(output):
+        if urls.is_page(output.url):
             request = self._index.add_html_file(content=output.data.decode("utf-8"), url="/" + output.url)
             self._sent.append(asyncio.run_coroutine_threadsafe(request, self._loop))
 
@@ -150,10 +151,6 @@ def _panic_message(output: bytes) -> str:
     lines = [line.strip() for line in output.decode("utf-8", "replace").splitlines() if line.strip()]
     after = next((lines[i + 1] for i, line in enumerate(lines[:-1]) if " panicked at " in line), None)
     return (after or (lines[0] if lines else "no message"))[:200]
-
-
-def _is_page(output: Output) -> bool:
-    return output.url == "" or output.url.endswith("/")
 
 
 async def _launch() -> "_PromptService":

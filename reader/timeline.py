@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from . import urls
 from .model import ANNOTATION_LABELS, VERDICT_LABELS
-from .views import format_date
+from .views import format_date, shorten
 
 WIDTH = 960
 GUTTER = 190  # room for the lane names on the left
@@ -63,19 +63,10 @@ class Timeline:
     last_year: int
 
 
-def shorten(text: str, limit: int = QUOTE_LENGTH) -> str:
-    """`text` on one line, cut at a word boundary with an ellipsis when longer than `limit`."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
-    return cut.rstrip(",;:.") + "…"
-
-
 def event_label(kind: str, verdict: str | None, quote: str, claim_title: str | None) -> str:
     """A note's event in our words: its kind (and verdict), then its claim's title or the passage it quotes."""
     tag = ANNOTATION_LABELS.get(kind, kind) + (f" ({VERDICT_LABELS[verdict].lower()})" if verdict else "")
-    return f"{tag}: {claim_title}" if claim_title else f"{tag}: “{shorten(quote)}”"
+    return f"{tag}: {claim_title}" if claim_title else f"{tag}: “{shorten(quote, QUOTE_LENGTH)}”"
 
 
 def timeline_data(linked) -> Timeline:

@@ -75,6 +75,11 @@ def href(base_path: str, url: str) -> str:
     return base_path.rstrip("/") + "/" + url
 
 
+def is_page(url: str) -> bool:
+    """A page of the site (a folder URL served by its index.html), not a file such as feed.xml."""
+    return url == "" or url.endswith("/")
+
+
 def output_path(url: str) -> str:
     """The file that serves `url`: pretty URLs are folders with an index.html."""
     return url + "index.html" if url == "" or url.endswith("/") else url

@@ -1,4 +1,4 @@
-"""Small presentation helpers shared by templates: dates, keyword-in-context snippets."""
+"""Small presentation helpers shared by templates and feeds: dates, shortened quotes, keyword-in-context snippets."""
 from __future__ import annotations
 
 import datetime as dt
@@ -42,6 +42,15 @@ def keyword_in_context(text: str, mention: Mention) -> Snippet:
     if end < len(text):
         after = (after.rsplit(" ", 1)[0] if " " in after else after) + "…"
     return Snippet(before, text[mention.start:mention.end], after, f"p-{mention.paragraph}")
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word boundary with an ellipsis when longer than `limit`."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,;:.") + "…"
 
 
 def format_date(date: dt.date) -> str:

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from reader import timeline
+from reader.views import shorten
 from reader.pipeline import build_outputs
 from sitebuilder import make_site
 
@@ -128,8 +129,9 @@ def test_a_long_quote_is_cut_at_a_word_with_an_ellipsis():
     quote = "Russia sent about one hundred military personnel and some thirty-five tonnes of cargo to Caracas"
     label = timeline.event_label("context", None, quote, None)
     assert label.startswith("Context: “Russia sent about") and label.endswith("…”")
-    assert len(timeline.shorten(quote)) <= timeline.QUOTE_LENGTH + 1
-    assert timeline.shorten(quote)[:-1] in quote and not timeline.shorten(quote)[:-1].endswith(" ")
+    short = shorten(quote, timeline.QUOTE_LENGTH)
+    assert len(short) <= timeline.QUOTE_LENGTH + 1
+    assert short[:-1] in quote and not short[:-1].endswith(" ")
 
 
 def test_every_article_and_event_is_a_link_to_its_page_or_note_with_a_name(linked):
