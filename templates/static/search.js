@@ -52,8 +52,18 @@
   var needsScript = document.querySelector('.search-needs-js');
   if (needsScript) needsScript.hidden = true;  // shown until search is here, so also when its script fails to load
 
+  // Pagefind's UI lists the filters of the first results it gets, and a search run on arrival can
+  // finish before the filter data is in: the UI then lacks a filter (say Stance) until the next
+  // search. So the filters are loaded first, through Pagefind's module, which is one instance per
+  // page, shared with the UI; if that fails, the search runs all the same.
+  function filtersLoaded() {
+    return import(root.getAttribute('data-bundle') + 'pagefind.js')
+      .then(function (pagefind) { return pagefind.filters(); })
+      .catch(function () {});
+  }
+
   var query = new URLSearchParams(window.location.search).get('q');
-  if (query) ui.triggerSearch(query);
+  if (query) filtersLoaded().then(function () { ui.triggerSearch(query); });
 
   // Keep ?q= in step with the box, so that Back from a result returns to the same search.
   root.addEventListener('input', function (event) {

@@ -36,6 +36,10 @@ def all_result_links(page) -> list[str]:
     """The links of every result, after asking for more until Pagefind has shown them all."""
     total = result_count(page)
     for _ in range(total):
+        # Wait for the list to settle: all results there, or the "Load more" button to ask for the rest
+        # (right after a filter changes, the list is redrawn and may briefly hold neither).
+        page.wait_for_function("([selector, n]) => document.querySelectorAll(selector).length >= n"
+                               " || document.querySelector('.pagefind-ui__button')", arg=[RESULT, total])
         if page.locator(RESULT).count() >= total:
             break
         page.locator(".pagefind-ui__button").click()
