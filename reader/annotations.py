@@ -36,10 +36,19 @@ def validate_claims(raw: RawFile | None, diagnostics: Diagnostics) -> tuple[Clai
     return tuple(claims)
 
 
+def _each_time(kind, raw, context, diagnostics, make):
+    return make(diagnostics)
+
+
 def validate_annotations(files: tuple[RawFile, ...], article_slugs: list[str], actor_ids: list[str],
-                         claim_ids: list[str], diagnostics: Diagnostics) -> tuple[Annotation, ...]:
-    """Every valid annotation, files in `article_slugs` order, items in file order."""
+                         claim_ids: list[str], diagnostics: Diagnostics, memo=_each_time) -> tuple[Annotation, ...]:
+    """Every valid annotation, files in `article_slugs` order, items in file order.
+
+    `memo` is `ValidationCache.validate` (validate.py), which reuses a file's result when neither it nor
+    the actors and claims it may name changed; the checks across files (`see`) run every time.
+    """
     order = {slug: index for index, slug in enumerate(article_slugs)}
+    context = (tuple(actor_ids), tuple(claim_ids))
     annotations: list[Annotation] = []
     for raw in files:
         if raw.stem not in order:
@@ -48,7 +57,8 @@ def validate_annotations(files: tuple[RawFile, ...], article_slugs: list[str], a
                               f"did you mean '{guess}.yaml'?" if guess else
                               "name the file after the article: content/annotations/<article-slug>.yaml")
             continue
-        annotations.extend(_file(raw, actor_ids, claim_ids, diagnostics))
+        annotations.extend(memo("annotations", raw, context, diagnostics,
+                                lambda found, raw=raw: _file(raw, actor_ids, claim_ids, found)))
     annotations.sort(key=lambda a: order[a.article])  # stable: file order within an article
     _check_see(annotations, files, article_slugs, diagnostics)
     return tuple(annotations)
@@ -159,6 +169,7 @@ def _check_see(annotations: list[Annotation], files: tuple[RawFile, ...], articl
                diagnostics: Diagnostics) -> None:
     """`see: [slug]` or `[slug#annotation-id]` must name an article (and one of its annotations)."""
     ids = {(a.article, a.id) for a in annotations}
+    known_slugs = set(article_slugs)
     raw_of = {f.stem: f for f in files}
     index_of = {(f.stem, item.get("id")): index for f in files  # where each item stands in its file
                 for index, item in enumerate(f.data) if isinstance(item, dict) and isinstance(item.get("id"), str)}
@@ -167,7 +178,7 @@ def _check_see(annotations: list[Annotation], files: tuple[RawFile, ...], articl
         index_in_file = index_of[(annotation.article, annotation.id)]
         for number, target in enumerate(annotation.see):
             slug, _, target_id = target.partition("#")
-            if slug not in article_slugs:
+            if slug not in known_slugs:
                 guess = did_you_mean(slug, article_slugs)
                 diagnostics.error(positions.of(index_in_file, "see", number), f"'see' names an unknown article '{slug}'",
                                   f"did you mean '{guess}'?" if guess else "use an article slug, e.g. my-article#note-id")

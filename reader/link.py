@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import permutations
 
 from . import urls
 from .diagnostics import Diagnostic, Diagnostics
@@ -145,6 +146,12 @@ class LinkedArticle:
     counts: tuple[tuple[str, int], ...]
     diagnostics: tuple[Diagnostic, ...]
     """What placing the annotations reported (kept, so that a reused result reports it again)."""
+    mentions_by_actor: tuple[tuple[str, tuple[ActorMention, ...]], ...]
+    """This article's share of `LinkedSite.mentions`: actor id -> its mentions here, in text order
+    (an actor implied by the front matter alone: one mention None)."""
+    concerns: tuple[tuple[str, str], ...]
+    """This article's share of `LinkedSite.annotations_by_actor`: (actor id, annotation id), notes in
+    reading order, actors sorted within a note."""
 
 
 def link_article(article: Article, annotations: tuple[Annotation, ...], tools: LinkTools) -> LinkedArticle:
@@ -154,7 +161,8 @@ def link_article(article: Article, annotations: tuple[Annotation, ...], tools: L
     body = _with_highlights(parsed, notes)
     note_html = tuple((a.id, render_note(tools.notes_md, a.note))
                       for a in annotations)
-    return LinkedArticle(body, notes, note_html, _count(body, article.actors), tuple(diagnostics.items))
+    return LinkedArticle(body, notes, note_html, _count(body, article.actors), tuple(diagnostics.items),
+                         _mentions_in(article, body), _concerns_in(notes, body))
 
 
 ArticleLinker = Callable[[Article, tuple[Annotation, ...], LinkTools], LinkedArticle]
@@ -184,9 +192,9 @@ def link_site(content: Content, diagnostics: Diagnostics | None = None,
     return LinkedSite(
         content=content, bodies=bodies, texts=texts, notes=notes,
         note_html={(slug, note_id): html for slug, la in articles.items() for note_id, html in la.note_html},
-        annotations_by_actor=_annotations_by_actor(content, notes, bodies),
+        annotations_by_actor=_annotations_by_actor(articles),
         annotations_by_claim=_annotations_by_claim(content, notes),
-        mentions=_mentions_by_actor(content, bodies),
+        mentions=_mentions_by_actor(content, articles),
         counts=counts,
         co_mentions=_co_mentions(counts),
         by_stance={s.key: tuple(a.slug for a in content.articles if a.stance == s.key) for s in content.site.stances},
@@ -200,26 +208,36 @@ def _count(body: ParsedBody, implied: tuple[str, ...]) -> tuple[tuple[str, int],
     return tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
 
-def _mentions_by_actor(content: Content, bodies: dict[str, ParsedBody]) -> dict[str, tuple[ActorMention, ...]]:
+def _mentions_in(article: Article, body: ParsedBody) -> tuple[tuple[str, tuple[ActorMention, ...]], ...]:
     found: dict[str, list[ActorMention]] = defaultdict(list)
-    for article in content.articles:
-        for mention in bodies[article.slug].mentions:
-            found[mention.actor].append(ActorMention(article.slug, mention))
-        named = {m.actor for m in bodies[article.slug].mentions}
-        for actor_id in article.actors:
-            if actor_id not in named:
-                found[actor_id].append(ActorMention(article.slug, None))
+    for mention in body.mentions:
+        found[mention.actor].append(ActorMention(article.slug, mention))
+    named = set(found)
+    for actor_id in article.actors:
+        if actor_id not in named:
+            found[actor_id].append(ActorMention(article.slug, None))
+    return tuple((actor_id, tuple(items)) for actor_id, items in found.items())
+
+
+def _mentions_by_actor(content: Content, articles: dict[str, LinkedArticle]) -> dict[str, tuple[ActorMention, ...]]:
+    """Each article's share joined in article order: per edit only the edited article's share is made
+    again (LinkCache), so this join is all the work left here."""
+    found: dict[str, list[ActorMention]] = defaultdict(list)
+    for linked_article in articles.values():
+        for actor_id, items in linked_article.mentions_by_actor:
+            found[actor_id].extend(items)
     return {actor.id: tuple(found.get(actor.id, ())) for actor in content.actors}
 
 
 def _co_mentions(counts: dict[str, tuple[tuple[str, int], ...]]) -> dict[str, tuple[tuple[str, int], ...]]:
     """Pairs of actors in the same article; linear in articles (actors per article is small)."""
-    shared: dict[str, Counter] = defaultdict(Counter)
-    for actor_counts in counts.values():
-        present = [actor_id for actor_id, _ in actor_counts]
-        for actor_id in present:
-            shared[actor_id].update(other for other in present if other != actor_id)
-    return {actor_id: tuple(sorted(c.items(), key=lambda item: (-item[1], item[0]))) for actor_id, c in shared.items()}
+    pairs: Counter = Counter()
+    for actor_counts in counts.values():  # Counter counts an iterable of pairs in C: the hot loop here
+        pairs.update(permutations([actor_id for actor_id, _ in actor_counts], 2))
+    shared: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (actor_id, other), articles in pairs.items():
+        shared[actor_id].append((other, articles))
+    return {actor_id: tuple(sorted(found, key=lambda item: (-item[1], item[0]))) for actor_id, found in shared.items()}
 
 
 def _with_highlights(body: ParsedBody, notes: tuple[PlacedNote, ...]) -> ParsedBody:
@@ -227,18 +245,24 @@ def _with_highlights(body: ParsedBody, notes: tuple[PlacedNote, ...]) -> ParsedB
     return dataclasses.replace(body, tokens=tuple(add_highlights(body.tokens, placements))) if placements else body
 
 
-def _annotations_by_actor(content: Content, notes: dict[str, tuple[PlacedNote, ...]],
-                          bodies: dict[str, ParsedBody]) -> dict[str, tuple[tuple[str, str], ...]]:
+def _concerns_in(notes: tuple[PlacedNote, ...], body: ParsedBody) -> tuple[tuple[str, str], ...]:
+    """(actor id, annotation id) for each actor a note concerns: its `actors`, and those its passage names."""
+    found = []
+    for note in notes:
+        actors = set(note.annotation.actors)
+        place = note.placement
+        if place:
+            actors.update(m.actor for m in body.mentions
+                          if m.paragraph == place.paragraph and m.start < place.end and m.end > place.start)
+        found += [(actor_id, note.annotation.id) for actor_id in sorted(actors)]
+    return tuple(found)
+
+
+def _annotations_by_actor(articles: dict[str, LinkedArticle]) -> dict[str, tuple[tuple[str, str], ...]]:
     concerns: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for article in content.articles:
-        for note in notes[article.slug]:
-            actors = set(note.annotation.actors)
-            place = note.placement
-            if place:
-                actors.update(m.actor for m in bodies[article.slug].mentions
-                              if m.paragraph == place.paragraph and m.start < place.end and m.end > place.start)
-            for actor_id in sorted(actors):
-                concerns[actor_id].append((article.slug, note.annotation.id))
+    for slug, linked_article in articles.items():
+        for actor_id, annotation_id in linked_article.concerns:
+            concerns[actor_id].append((slug, annotation_id))
     return {actor_id: tuple(found) for actor_id, found in concerns.items()}
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Diagnostics, Source, relative_path
@@ -193,6 +193,17 @@ class _Files:
     root: Path
     diagnostics: Diagnostics
     cache: ParseCache
+    folders: dict[Path, str] = field(default_factory=dict)
+    """Folder -> its `relative_path`, resolved once per load rather than once per file."""
+
+    def shown(self, path: Path) -> str:
+        """`relative_path(path, root)`: a plain file's name needs no resolving, only its folder does."""
+        if path.is_symlink() or path.name in ("", ".", ".."):
+            return relative_path(path, self.root)
+        folder = self.folders.get(path.parent)
+        if folder is None:
+            folder = self.folders[path.parent] = relative_path(path.parent, self.root)
+        return path.name if folder == "." else f"{folder}/{path.name}"
 
     def folder(self, folder: Path) -> tuple[RawFile, ...]:
         files = _content_files(folder, (".md",), (".md", ".markdown", ".mdown", ".mkd", ".txt"),
@@ -206,7 +217,7 @@ class _Files:
         for path in files:
             other = first.setdefault(path.stem, path)
             if other is not path:
-                self.diagnostics.error(Source(relative_path(path, self.root)),
+                self.diagnostics.error(Source(self.shown(path)),
                                        f"two files for '{path.stem}': {other.name} and {path.name}",
                                        "merge them into one")
         loaded = (self.yaml(p, expect=list) for p in files if first[p.stem] is p)
@@ -216,7 +227,7 @@ class _Files:
         return self.markdown(path) if path.is_file() else None
 
     def markdown(self, path: Path) -> RawFile | None:
-        source = Source(relative_path(path, self.root))
+        source = Source(self.shown(path))
         text = read_text(path, source, self.diagnostics)
         if text is None:
             return None
@@ -224,7 +235,7 @@ class _Files:
                                 lambda found: _parse_markdown(path, text, source, found))
 
     def yaml(self, path: Path, expect: type = dict) -> RawFile | None:
-        source = Source(relative_path(path, self.root))
+        source = Source(self.shown(path))
         text = read_text(path, source, self.diagnostics)
         if text is None:
             return None

@@ -15,6 +15,8 @@ import csv
 import io
 import json
 from collections import defaultdict
+from collections.abc import Callable
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from . import urls
@@ -30,22 +32,57 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def reader_json(linked: LinkedSite) -> bytes:
-    """/data/reader.json: articles, actors, mentions, notes, claims and stances, keyed by the content's ids."""
+    """/data/reader.json: articles, actors, mentions, notes, claims and stances, keyed by the content's ids.
+
+    Written as `json.dumps` would write the whole, but the two parts that grow with the corpus
+    (mentions, notes) are joined from each article's JSON text, made again only when that article's
+    inputs changed (`_FRAGMENTS`): `serve` remakes this file on every edit.
+    """
     site = linked.content.site
-    data = {
-        "version": DATA_VERSION,
-        "site": {"title": site.title, "description": site.description, "url": site.base_url,
-                 "language": site.language},
-        "articles": [_article(linked, a.slug) for a in linked.content.articles],
-        "actors": [_actor(linked, a.id) for a in linked.content.actors],
-        "mentions": {a.slug: _mentions(linked, a.slug) for a in linked.content.articles},
-        "annotations": [_annotation(linked, slug, note, actors)
-                        for slug, note, actors in _notes_with_actors(linked)],
-        "claims": [_claim(linked, c.id) for c in linked.content.claims],
-        "stances": [_stance(linked, s.key) for s in site.stances],
+    slugs = [a.slug for a in linked.content.articles]
+    notes = _notes_with_actors(linked)
+    parts = {
+        "version": _dumps(DATA_VERSION),
+        "site": _dumps({"title": site.title, "description": site.description, "url": site.base_url,
+                        "language": site.language}),
+        "articles": _dumps([_article(linked, slug) for slug in slugs]),
+        "actors": _dumps([_actor(linked, a.id) for a in linked.content.actors]),
+        "mentions": "{" + ",".join(_dumps(slug) + ":" + _mentions_json(linked, slug) for slug in slugs) + "}",
+        "annotations": "[" + ",".join(filter(None, (_notes_json(linked, slug, notes[slug]) for slug in slugs))) + "]",
+        "claims": _dumps([_claim(linked, c.id) for c in linked.content.claims]),
+        "stances": _dumps([_stance(linked, s.key) for s in site.stances]),
     }
+    text = "{" + ",".join(_dumps(key) + ":" + value for key, value in parts.items()) + "}\n"
+    return text.encode("utf-8")
+
+
+def _dumps(value) -> str:
     # Compact: only then does json use its C encoder (indented, encoding took three times as long).
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+_FRAGMENTS: dict[tuple[str, str], tuple[tuple, str]] = {}
+"""(part, article slug) -> (the inputs, the part's JSON text for that article), from the last build."""
+
+
+def _fragment(part: str, slug: str, inputs: tuple, make: Callable[[], object]) -> str:
+    """`_dumps(make())`, reused while each of `inputs` is the same object as, or equal to, last time."""
+    entry = _FRAGMENTS.get((part, slug))
+    if entry is None or len(entry[0]) != len(inputs) or not all(a is b or a == b for a, b in zip(entry[0], inputs)):
+        entry = _FRAGMENTS[(part, slug)] = (inputs, _dumps(make()))
+    return entry[1]
+
+
+def _mentions_json(linked: LinkedSite, slug: str) -> str:
+    body, counts = linked.bodies[slug], linked.counts[slug]
+    return _fragment("mentions", slug, (body, counts), lambda: _mentions(linked, slug))
+
+
+def _notes_json(linked: LinkedSite, slug: str, notes: list[tuple[PlacedNote, list[str]]]) -> str:
+    """This article's notes as JSON array items (no brackets; "" when it has none)."""
+    html = tuple(linked.note_html[(slug, note.annotation.id)] for note, _ in notes)
+    inputs = (linked.content.site.base_url, tuple(note for note, _ in notes), html, tuple(tuple(a) for _, a in notes))
+    return _fragment("notes", slug, inputs, lambda: [_annotation(linked, slug, note, actors) for note, actors in notes])[1:-1]
 
 
 def annotations_csv(linked: LinkedSite) -> bytes:
@@ -53,11 +90,12 @@ def annotations_csv(linked: LinkedSite) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for slug, note, actors in _notes_with_actors(linked):
-        row = _annotation(linked, slug, note, actors)
-        row.update(actors=" ".join(actors), source_urls=" ".join(s["url"] for s in row["sources"]),
-                   note=row["note_text"])
-        writer.writerow([_cell(row[column]) for column in CSV_COLUMNS])
+    for slug, notes in _notes_with_actors(linked).items():
+        for note, actors in notes:
+            row = _annotation(linked, slug, note, actors)
+            row.update(actors=" ".join(actors), source_urls=" ".join(s["url"] for s in row["sources"]),
+                       note=row["note_text"])
+            writer.writerow([_cell(row[column]) for column in CSV_COLUMNS])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -87,14 +125,14 @@ def _mentions(linked: LinkedSite, slug: str) -> dict:
     return {actor_id: {"count": count, "places": places[actor_id]} for actor_id, count in linked.counts[slug]}
 
 
-def _notes_with_actors(linked: LinkedSite) -> list[tuple[str, PlacedNote, list[str]]]:
-    """(article slug, note, actor ids it concerns) for every note, in article order, then reading order."""
+def _notes_with_actors(linked: LinkedSite) -> dict[str, list[tuple[PlacedNote, list[str]]]]:
+    """Article slug -> (note, actor ids it concerns) for each of its notes in reading order; articles in order."""
     concerns: dict[tuple[str, str], list[str]] = defaultdict(list)
     for actor_id, keys in linked.annotations_by_actor.items():
         for key in keys:
             concerns[key].append(actor_id)
-    return [(a.slug, note, sorted(concerns[(a.slug, note.annotation.id)]))
-            for a in linked.content.articles for note in linked.notes[a.slug]]
+    return {a.slug: [(note, sorted(concerns[(a.slug, note.annotation.id)])) for note in linked.notes[a.slug]]
+            for a in linked.content.articles}
 
 
 def _annotation(linked: LinkedSite, slug: str, note: PlacedNote, actors: list[str]) -> dict:
@@ -139,6 +177,7 @@ class _TextOf(HTMLParser):
         self.parts.append(data)
 
 
+@lru_cache(maxsize=1 << 16)  # serve remakes both data files on every edit; most notes did not change
 def html_text(html: str) -> str:
     """The text a reader sees in a note's HTML, whitespace collapsed (paragraphs joined by a space)."""
     parser = _TextOf()

@@ -19,7 +19,7 @@ from .link import ArticleLinker, LinkedSite, link_article, link_site
 from .load import ParseCache, load_site
 from .render import Output, render_pages, template_folder
 from .search import with_search_index
-from .validate import validate_site
+from .validate import ValidationCache, validate_site
 from .write import check_outputs
 
 
@@ -46,11 +46,12 @@ Renderer = Callable[[LinkedSite, Path], Iterable[Output]]
 def build_outputs(root: Path, base_url: str | None = None,
                   progress: Callable[[str], None] = lambda stage: None, *,
                   linker: ArticleLinker = link_article, renderer: Renderer = render_pages,
-                  parsed: ParseCache | None = None, search: bool = True) -> BuildResult:
+                  parsed: ParseCache | None = None, validated: ValidationCache | None = None,
+                  search: bool = True) -> BuildResult:
     """Run every stage but write; `progress` hears the name of each stage as it starts.
 
     `linker` and `renderer` are the link stage's per-article step and the render
-    stage, and `parsed` the load stage's cache of parsed files; `serve` passes
+    stage, `parsed` and `validated` the load and validate stages' caches of files; `serve` passes
     versions that reuse the previous build (incremental.py). `search=False`
     leaves the search index out (`serve` builds it after writing the pages).
     """
@@ -58,7 +59,7 @@ def build_outputs(root: Path, base_url: str | None = None,
     progress("loading")
     raw = load_site(root, diagnostics, parsed)
     progress(f"validating {len(raw.articles)} articles, {len(raw.actors)} actors")
-    content = validate_site(raw, diagnostics)
+    content = validate_site(raw, diagnostics, validated)
     if content is None or diagnostics.errors:
         return BuildResult([], diagnostics, None)
     if base_url:

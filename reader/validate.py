@@ -5,8 +5,12 @@ so that one build reports every problem in the site.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
+
 from .annotations import validate_annotations, validate_claims
-from .diagnostics import Diagnostics, did_you_mean
+from .diagnostics import Diagnostic, Diagnostics, did_you_mean
 from .fields import Fields, describe
 from .load import RawFile, RawSite
 from .mentions import fold
@@ -22,21 +26,46 @@ NOTE_FIELDS = ("title_note", "date_note", "author_note", "publication_note")
 ARTICLE_OPTIONAL_TEXT = ("summary", "standfirst", "section", "image_caption", "author_bio", "raw", "raw_sha256")
 ACTOR_FIELDS = {"name", "kind", "aliases", "role", "links"}
 PAGE_FIELDS = {"title", "menu"}
+T = TypeVar("T")
 
 
-def validate_site(raw: RawSite, diagnostics: Diagnostics) -> Content | None:
+class ValidationCache:
+    """What validating each file gave, kept with the file (by identity: the load stage's `ParseCache`
+    returns the same `RawFile` for an unchanged text) and the other files' keys it was checked against.
+
+    `serve` passes one, so that an edit validates again only the files it touched.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], tuple[RawFile, tuple, object, tuple[Diagnostic, ...]]] = {}
+
+    def validate(self, kind: str, raw: RawFile, context: tuple, diagnostics: Diagnostics,
+                 make: Callable[[Diagnostics], T]) -> T:
+        """`make(diagnostics)` once per file and context; later calls replay its result and its problems."""
+        key = (kind, raw.source.path)
+        entry = self._entries.get(key)
+        if entry is None or entry[0] is not raw or entry[1] != context:
+            found = Diagnostics()
+            entry = self._entries[key] = (raw, context, make(found), tuple(found.items))
+        diagnostics.items.extend(entry[3])
+        return entry[2]  # type: ignore[return-value]
+
+
+def validate_site(raw: RawSite, diagnostics: Diagnostics, cache: ValidationCache | None = None) -> Content | None:
     """The whole site, or None when site.yaml itself is unusable."""
     site = _site(raw.site, diagnostics) if raw.site else None
     if site is None:
         return None
+    cache = cache or ValidationCache()
     stance_keys = [s.key for s in site.stances]
-    actors = tuple(a for a in (_actor(f, diagnostics) for f in raw.actors) if a)
-    articles = [a for a in (_article(f, stance_keys, diagnostics) for f in raw.articles) if a]
+    actors = tuple(a for a in (cache.validate("actor", f, (), diagnostics, partial(_actor, f)) for f in raw.actors) if a)
+    articles = [a for a in (cache.validate("article", f, tuple(stance_keys), diagnostics,
+                                           partial(_article, f, stance_keys)) for f in raw.articles) if a]
     articles.sort(key=lambda a: (-a.date.toordinal(), a.slug))
     pages = tuple(p for p in (_page(f, diagnostics) for f in raw.pages) if p)
     claims = validate_claims(raw.claims, diagnostics)
     annotations = validate_annotations(raw.annotations, [a.slug for a in articles], [a.id for a in actors],
-                                       [c.id for c in claims], diagnostics)
+                                       [c.id for c in claims], diagnostics, cache.validate)
     content = Content(site, tuple(articles), tuple(sorted(actors, key=lambda a: a.id)), pages,
                       annotations, claims)
     _check_references(content, raw, diagnostics)
