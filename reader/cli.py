@@ -7,13 +7,17 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from . import buildcache
 from .diagnostics import Diagnostics
-from .linkcheck import check_links
-from .pipeline import BuildResult, build_outputs
 from .write import OutputFolderError, check_output_folder, write_site
+
+if TYPE_CHECKING:  # the pipeline is imported when a command needs it: a build with nothing to do never does
+    from .pipeline import BuildResult
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -26,6 +30,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="absolute URL the site is served from (default: site.yaml base_url)")
     build.add_argument("--out", type=Path, help="output folder (default: ROOT/public)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--no-cache", action="store_true",
+                       help="build everything even if nothing changed since the build in --out")
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload on change")
     _common(serve)
     serve.add_argument("--host", default="127.0.0.1")
@@ -86,15 +92,30 @@ def run_build(args: argparse.Namespace) -> int:
     except OutputFolderError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    key = buildcache.input_key(args.root, args.base_url)  # before loading: an edit during the build changes it
+    reused = None if args.no_cache else buildcache.reusable(out, key)
+    if reused is not None:
+        return finish_build(reused.diagnostics, reused.summary, args, out, started, " (nothing changed; reused)")
+    from .pipeline import build_outputs
+
     progress = terminal_progress()
     result = build_outputs(args.root, args.base_url, progress)
     progress("")
-    report(result.diagnostics, args.strict)
     if result.diagnostics.has_errors(args.strict):
+        return finish_build(result.diagnostics, result.summary(), args, out, started)
+    write_site(result.outputs, out, partial(buildcache.write_manifest, key=key, diagnostics=result.diagnostics,
+                                            summary=result.summary()))
+    return finish_build(result.diagnostics, result.summary(), args, out, started)
+
+
+def finish_build(diagnostics: Diagnostics, summary: dict[str, int], args: argparse.Namespace, out: Path,
+                 started: float, note: str = "") -> int:
+    """Report a build, made or reused alike: its problems, then the failure or the summary line."""
+    report(diagnostics, args.strict)
+    if diagnostics.has_errors(args.strict):
         print(f"build failed; {out} was left unchanged", file=sys.stderr)
         return EXIT_CONTENT
-    write_site(result.outputs, out)
-    print(summary_line(result, time.perf_counter() - started, out))
+    print(summary_text(summary, time.perf_counter() - started, out) + note)
     return EXIT_OK
 
 
@@ -106,13 +127,19 @@ def terminal_progress():
 
 
 def summary_line(result: BuildResult, seconds: float, out: Path) -> str:
-    s = result.summary()
+    return summary_text(result.summary(), seconds, out)
+
+
+def summary_text(s: dict[str, int], seconds: float, out: Path) -> str:
     return (f"built {out}: {s['pages']} pages, {s['articles']} articles, {s['actors']} actors, "
             f"{s['annotations']} annotations, {s['warnings']} warnings in {seconds:.2f} s")
 
 
 def run_check(args: argparse.Namespace) -> int:
     """Validate the content, then check the links of the pages a build would write."""
+    from .linkcheck import check_links
+    from .pipeline import build_outputs
+
     result = build_outputs(args.root)
     diagnostics = result.diagnostics
     if result.linked is not None and result.outputs:

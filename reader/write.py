@@ -8,13 +8,14 @@ Contract:
   written: a URL that is not a plain relative path inside the output folder
   (absolute, `..`, backslashes, control characters), and two outputs with the
   same URL (naming the source of each).
-- `write_site(outputs, out)` writes every output into a fresh staging folder
-  beside `out` (`.<out>.staging-<pid>-<random>`, marker file first), then
-  swaps it into place. On Linux the swap is one `renameat2(RENAME_EXCHANGE)`
-  call, so at every instant `out` holds either the previous complete site or
-  the new one, even if the build is killed with SIGKILL; elsewhere it is two
-  renames, with an instant in between where `out` is missing. The previous
-  site is then deleted.
+- `write_site(outputs, out, finish=None)` writes every output into a fresh
+  staging folder beside `out` (`.<out>.staging-<pid>-<random>`, marker file
+  first), calls `finish(staging)` if given (buildcache's manifest, which must
+  describe the complete folder), then swaps it into place. On Linux the swap is
+  one `renameat2(RENAME_EXCHANGE)` call, so at every instant `out` holds either
+  the previous complete site or the new one, even if the build is killed with
+  SIGKILL; elsewhere it is two renames, with an instant in between where `out`
+  is missing. The previous site is then deleted.
 Nothing is deleted that we did not create: besides the previous site (which
 carries the marker), only staging folders left by killed builds, recognised
 by their name, the marker inside (or being empty), and their process being gone.
@@ -27,10 +28,14 @@ import os
 import re
 import secrets
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostics, Source, relative_path
-from .render import Output
+
+if TYPE_CHECKING:  # not at run time: render imports Jinja, and `build` checks its cache before needing it
+    from .render import Output
 
 MARKER = ".reader-output"
 _SAFE_URL = re.compile(r"(?:[^/\\\x00-\x1f\x7f]+/)*[^/\\\x00-\x1f\x7f]*")
@@ -75,8 +80,9 @@ def safe_url(url: str) -> bool:
     return bool(_SAFE_URL.fullmatch(url)) and not any(part in (".", "..") for part in url.split("/"))
 
 
-def write_site(outputs: list[Output], out: Path) -> None:
-    """Write every output under `out`, replacing the previous build atomically."""
+def write_site(outputs: list[Output], out: Path, finish: Callable[[Path], None] | None = None) -> None:
+    """Write every output under `out`, replacing the previous build atomically; `finish(staging)` runs
+    after the last output is written and before the swap."""
     out = Path(os.path.abspath(out))
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_staging(out)
@@ -88,6 +94,8 @@ def write_site(outputs: list[Output], out: Path) -> None:
             target = _inside(staging, output.url)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(output.data)
+        if finish is not None:
+            finish(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.buildcache import MANIFEST
 from sitebuilder import PROJECT
 
 SITES = {"real": PROJECT, "tiny": PROJECT / "tests" / "sites" / "tiny"}
@@ -22,13 +23,15 @@ BASE_URL = "https://example.org/reader/"
 
 
 def build(root: Path, out: Path, **env: str) -> dict[str, bytes]:
-    """Build `root` into `out` in a fresh process; every file of the output, by relative path."""
+    """Build `root` into `out` in a fresh process; every file of the output, by relative path, but the
+    build cache's manifest (it records file times and inodes, which no two builds share; never deployed)."""
     result = subprocess.run(
         [sys.executable, str(PROJECT / "build.py"), "build", "--root", str(root), "--out", str(out),
          "--base-url", BASE_URL],
         cwd=PROJECT, capture_output=True, text=True, timeout=600, env={**os.environ, **env})
     assert result.returncode == 0, result.stderr
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != MANIFEST}
 
 
 def assert_same_tree(first: dict[str, bytes], second: dict[str, bytes]) -> None:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from reader.buildcache import MANIFEST
 from reader.cli import make_parser
 from sitebuilder import PROJECT, fetch, run, serving, wait_for
 
@@ -177,7 +178,8 @@ def test_serve_writes_exactly_what_build_writes_for_the_same_base_url(server, tm
     result = run("build", "--root", root, "--out", out, "--base-url", base)
     assert result.returncode == 0, result.stderr
     served = {p.relative_to(root / "public"): p.read_bytes() for p in (root / "public").rglob("*") if p.is_file()}
-    built = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert MANIFEST not in {p.name for p in served}  # serve writes files in place: it must leave no manifest
+    built = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != MANIFEST}
     assert served == built
 
 
