@@ -122,9 +122,15 @@ def refuse_outside_links(root: Path, diagnostics: Diagnostics) -> bool:
 
 def _links_under(top: Path) -> list[Path]:
     """Every symbolic link below `top` (links below are reported, not followed)."""
-    found = []
-    for folder, dirs, files in os.walk(top):
-        found += [Path(folder, name) for name in dirs + files if Path(folder, name).is_symlink()]
+    found, folders = [], [top]
+    while folders:  # os.scandir knows from the listing which entries are links: no lstat per file
+        try:
+            with os.scandir(folders.pop()) as listing:
+                entries = list(listing)
+        except OSError:  # as os.walk: a folder that cannot be listed has nothing to report
+            continue
+        found += [Path(e.path) for e in entries if e.is_symlink()]
+        folders += [e.path for e in entries if not e.is_symlink() and e.is_dir(follow_symlinks=False)]
     return sorted(found)
 
 
@@ -249,11 +255,11 @@ def _content_files(folder: Path, suffixes: tuple[str, ...], lookalikes: tuple[st
     if not folder.is_dir():
         return []
     files = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
-            continue
+    with os.scandir(folder) as listing:  # DirEntry.is_file() needs no stat for a plain file
+        entries = sorted((Path(e.path), e) for e in listing if not e.name.startswith("."))
+    for path, entry in entries:
         matches = path.suffix in suffixes
-        if matches and path.is_file():
+        if matches and entry.is_file():
             files.append(path)
         elif path.suffix.lower() in lookalikes:
             expected = " or ".join(suffixes)
