@@ -19,6 +19,8 @@ Contract:
 Nothing is deleted that we did not create: besides the previous site (which
 carries the marker), only staging folders left by killed builds, recognised
 by their name, the marker inside (or being empty), and their process being gone.
+A folder of ours loses its marker last, so a build killed while deleting one
+leaves it recognisable for the next build to finish the job.
 """
 from __future__ import annotations
 
@@ -97,7 +99,7 @@ def write_site(outputs: list[Output], out: Path, finish: Callable[[Path], None] 
         if finish is not None:
             finish(staging)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_ours(staging, ignore_errors=True)
         raise
     _swap(staging, out)
 
@@ -120,12 +122,12 @@ def _swap(staging: Path, out: Path) -> None:
         staging.rename(out)
         return
     if _exchange(staging, out):
-        shutil.rmtree(staging)  # now the previous site
+        remove_ours(staging)  # now the previous site
         return
     old = out.parent / f".{out.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
     out.rename(old)
     staging.rename(out)
-    shutil.rmtree(old)
+    remove_ours(old)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -154,7 +156,29 @@ def _remove_abandoned_staging(out: Path) -> None:
         if _running(int(match["pid"])):  # including ours: a write in progress
             continue
         if (path / MARKER).is_file() or not any(path.iterdir()):
-            shutil.rmtree(path, ignore_errors=True)
+            remove_ours(path, ignore_errors=True)
+
+
+def remove_ours(folder: Path, ignore_errors: bool = False) -> None:
+    """Delete a folder we wrote, its marker last: a build killed halfway through leaves a folder
+    that still carries the marker, which the next build recognises and removes."""
+    for child in folder.iterdir() if folder.is_dir() else ():
+        if child.name == MARKER:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=ignore_errors)
+        else:
+            _unlink(child, ignore_errors)
+    _unlink(folder / MARKER, True)
+    shutil.rmtree(folder, ignore_errors=ignore_errors)
+
+
+def _unlink(path: Path, ignore_errors: bool) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        if not ignore_errors:
+            raise
 
 
 def _running(pid: int) -> bool:

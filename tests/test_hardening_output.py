@@ -13,6 +13,7 @@ import pytest
 
 from reader.buildcache import MANIFEST
 from reader.render import Output
+from reader import write
 from reader.write import MARKER, write_site
 from sitebuilder import ARTICLE, PROJECT, make_site, run
 
@@ -117,6 +118,32 @@ def test_only_abandoned_staging_folders_of_ours_are_cleaned_up(tmp_path):
     write_site([Output("", b"home"), Output("a/", b"a")], out)
     assert siblings(out) == sorted([foreign.name, running.name, other.name])
     assert snapshot(out) == {MARKER: (out / MARKER).read_bytes(), "index.html": b"home", "a/index.html": b"a"}
+
+
+def test_a_build_killed_while_deleting_an_abandoned_staging_folder_leaves_it_recognisable(tmp_path, monkeypatch):
+    """The full SIGKILL test below once left a staging folder without its marker: a build was killed while
+    it deleted a folder abandoned by an earlier killed build. The marker now goes last."""
+    out = tmp_path / "public"
+    abandoned = tmp_path / f".public.staging-{_dead_pid()}-0123abcd"
+    for name in ("a", "b", "c"):
+        (abandoned / name).mkdir(parents=True)
+        (abandoned / name / "index.html").write_text(name)
+    (abandoned / MARKER).write_text("")
+    real_rmtree, calls = write.shutil.rmtree, []
+
+    def killed_after_one_folder(path, *args, **kwargs):
+        if calls:
+            raise KeyboardInterrupt  # as a kill would stop it: midway
+        calls.append(path)
+        real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(write.shutil, "rmtree", killed_after_one_folder)
+    with pytest.raises(KeyboardInterrupt):
+        write_site([Output("", b"home")], out)
+    assert (abandoned / MARKER).is_file() and len(list(abandoned.iterdir())) == 3
+    monkeypatch.setattr(write.shutil, "rmtree", real_rmtree)
+    write_site([Output("", b"home")], out)
+    assert siblings(out) == []
 
 
 def test_a_rebuild_replaces_the_site_whole_and_leaves_no_staging_behind(tmp_path):
