@@ -256,8 +256,9 @@ def _content_files(folder: Path, suffixes: tuple[str, ...], lookalikes: tuple[st
         return []
     files = []
     with os.scandir(folder) as listing:  # DirEntry.is_file() needs no stat for a plain file
-        entries = sorted((Path(e.path), e) for e in listing if not e.name.startswith("."))
-    for path, entry in entries:
+        entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+    for entry in entries:
+        path = Path(entry.path)
         matches = path.suffix in suffixes
         if matches and entry.is_file():
             files.append(path)

@@ -35,8 +35,8 @@ def reader_json(linked: LinkedSite) -> bytes:
     """/data/reader.json: articles, actors, mentions, notes, claims and stances, keyed by the content's ids.
 
     Written as `json.dumps` would write the whole, but the two parts that grow with the corpus
-    (mentions, notes) are joined from each article's JSON text, made again only when that article's
-    inputs changed (`_FRAGMENTS`): `serve` remakes this file on every edit.
+    (mentions, notes) are joined from each article's JSON (UTF-8 bytes), made again only when that
+    article's inputs changed (`_FRAGMENTS`): `serve` remakes this file on every edit.
     """
     site = linked.content.site
     slugs = [a.slug for a in linked.content.articles]
@@ -47,25 +47,24 @@ def reader_json(linked: LinkedSite) -> bytes:
                         "language": site.language}),
         "articles": _dumps([_article(linked, slug) for slug in slugs]),
         "actors": _dumps([_actor(linked, a.id) for a in linked.content.actors]),
-        "mentions": "{" + ",".join(_dumps(slug) + ":" + _mentions_json(linked, slug) for slug in slugs) + "}",
-        "annotations": "[" + ",".join(filter(None, (_notes_json(linked, slug, notes[slug]) for slug in slugs))) + "]",
+        "mentions": b"{" + b",".join(_mentions_json(linked, slug) for slug in slugs) + b"}",
+        "annotations": b"[" + b",".join(filter(None, (_notes_json(linked, slug, notes[slug]) for slug in slugs))) + b"]",
         "claims": _dumps([_claim(linked, c.id) for c in linked.content.claims]),
         "stances": _dumps([_stance(linked, s.key) for s in site.stances]),
     }
-    text = "{" + ",".join(_dumps(key) + ":" + value for key, value in parts.items()) + "}\n"
-    return text.encode("utf-8")
+    return b"{" + b",".join(_dumps(key) + b":" + value for key, value in parts.items()) + b"}\n"
 
 
-def _dumps(value) -> str:
+def _dumps(value) -> bytes:
     # Compact: only then does json use its C encoder (indented, encoding took three times as long).
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-_FRAGMENTS: dict[tuple[str, str], tuple[tuple, str]] = {}
-"""(part, article slug) -> (the inputs, the part's JSON text for that article), from the last build."""
+_FRAGMENTS: dict[tuple[str, str], tuple[tuple, bytes]] = {}
+"""(part, article slug) -> (the inputs, the part's JSON for that article), from the last build."""
 
 
-def _fragment(part: str, slug: str, inputs: tuple, make: Callable[[], object]) -> str:
+def _fragment(part: str, slug: str, inputs: tuple, make: Callable[[], object]) -> bytes:
     """`_dumps(make())`, reused while each of `inputs` is the same object as, or equal to, last time."""
     entry = _FRAGMENTS.get((part, slug))
     if entry is None or len(entry[0]) != len(inputs) or not all(a is b or a == b for a, b in zip(entry[0], inputs)):
@@ -73,13 +72,14 @@ def _fragment(part: str, slug: str, inputs: tuple, make: Callable[[], object]) -
     return entry[1]
 
 
-def _mentions_json(linked: LinkedSite, slug: str) -> str:
+def _mentions_json(linked: LinkedSite, slug: str) -> bytes:
+    """`"slug":{...}`, the article's entry in "mentions"."""
     body, counts = linked.bodies[slug], linked.counts[slug]
-    return _fragment("mentions", slug, (body, counts), lambda: _mentions(linked, slug))
+    return _fragment("mentions", slug, (body, counts), lambda: {slug: _mentions(linked, slug)})[1:-1]
 
 
-def _notes_json(linked: LinkedSite, slug: str, notes: list[tuple[PlacedNote, list[str]]]) -> str:
-    """This article's notes as JSON array items (no brackets; "" when it has none)."""
+def _notes_json(linked: LinkedSite, slug: str, notes: list[tuple[PlacedNote, list[str]]]) -> bytes:
+    """This article's notes as JSON array items (no brackets; empty when it has none)."""
     html = tuple(linked.note_html[(slug, note.annotation.id)] for note, _ in notes)
     inputs = (linked.content.site.base_url, tuple(note for note, _ in notes), html, tuple(tuple(a) for _, a in notes))
     return _fragment("notes", slug, inputs, lambda: [_annotation(linked, slug, note, actors) for note, actors in notes])[1:-1]
