@@ -5,16 +5,14 @@ Exit codes: 0 success, 1 content errors (or warnings with --strict), 2 usage err
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 import time
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from . import buildcache
+from . import buildcache, collector
 from .diagnostics import Diagnostics
 from .write import OutputFolderError, check_output_folder, write_site
 
@@ -101,7 +99,7 @@ def run_build(args: argparse.Namespace) -> int:
     from .pipeline import build_outputs
 
     progress = terminal_progress()
-    with collector_paused():
+    with collector.paused():
         result = build_outputs(args.root, args.base_url, progress)
     progress("")
     if result.diagnostics.has_errors(args.strict):
@@ -120,21 +118,6 @@ def finish_build(diagnostics: Diagnostics, summary: dict[str, int], args: argpar
         return EXIT_CONTENT
     print(summary_text(summary, time.perf_counter() - started, out) + note)
     return EXIT_OK
-
-
-@contextmanager
-def collector_paused():
-    """Python's cycle collector off for one build of a one-shot command. A build allocates millions of
-    objects that live until it ends (tokens, records, pages), and every full collection walks them all
-    again, while a build makes little cyclic garbage; at 1,000 articles this takes 15-20 % off a cold
-    build (bench/README.md). `serve` keeps the collector: its session lives on."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def terminal_progress():
@@ -158,7 +141,7 @@ def run_check(args: argparse.Namespace) -> int:
     from .linkcheck import check_links
     from .pipeline import build_outputs
 
-    with collector_paused():
+    with collector.paused():
         result = build_outputs(args.root)
     diagnostics = result.diagnostics
     if result.linked is not None and result.outputs:

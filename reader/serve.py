@@ -24,6 +24,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import collector
 from .cli import report, summary_line
 from .devserver import Channel, is_loopback, make_application
 from .diagnostics import Diagnostics
@@ -115,6 +116,13 @@ class DevBuild:
 
     def rebuild(self, changed: list[str] = ()) -> bool:
         """Build again (incrementally), write what changed, tell the pages; False if the build failed."""
+        try:
+            with collector.paused():
+                return self._rebuild(changed)
+        finally:
+            collector.settle()  # after the pages are written and told: the editor does not wait for it
+
+    def _rebuild(self, changed: list[str]) -> bool:
         self.builds += 1
         started = time.perf_counter()
         if changed:
