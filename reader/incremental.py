@@ -30,7 +30,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 
-from .link import LinkedArticle, LinkedSite, LinkTools, link_article
+from .link import CoMentions, LinkedArticle, LinkedSite, LinkTools, link_article
 from .load import ParseCache
 from .model import Annotation, Article, Content, Site
 from .pipeline import BuildResult, build_outputs
@@ -153,6 +153,7 @@ class IncrementalBuild:
         self.links = LinkCache()
         self.parsed = ParseCache()
         self.validated = ValidationCache()
+        self.co_mentions = CoMentions()
         self.compiled = MemoryBytecodeCache()
         self.last = Rebuild()
 
@@ -165,7 +166,8 @@ class IncrementalBuild:
         later = self.index_later and self.result is not None
         result = build_outputs(self.root, self.base_url, linker=self.links.link,
                                renderer=lambda linked, folder: self._render(linked, folder, pending),
-                               parsed=self.parsed, validated=self.validated, search=not later)
+                               parsed=self.parsed, validated=self.validated, co_mentions=self.co_mentions,
+                               search=not later)
         self.last.relinked = list(self.links.relinked)
         if later and result.outputs and not result.diagnostics.errors:
             self.index_version += 1

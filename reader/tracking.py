@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
+from .dictdiff import differing_keys
 from .link import LinkedSite
 from .model import Content
 
@@ -182,10 +183,10 @@ def changed_entries(old: LinkedSite, new: LinkedSite, names: set[str]) -> dict[s
         if before is after:
             continue
         if isinstance(before, dict) and isinstance(after, dict):
-            keys = {k for k in before.keys() | after.keys() if not _same(before.get(k, _MISSING), after.get(k, _MISSING))}
+            keys, in_order = differing_keys(before, after)
             if name in RECORD_TABLES:
                 keys = _changed_fields(before, after, keys)
-            if keys or list(before) != list(after):
+            if keys or not in_order:
                 keys.add(ALL)
         else:
             keys = set() if _same(before, after) else {ALL}
