@@ -30,6 +30,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 
+from .dictdiff import differing_keys
 from .link import CoMentions, LinkedArticle, LinkedSite, LinkTools, link_article
 from .load import ParseCache
 from .model import Annotation, Article, Content, Site
@@ -274,11 +275,13 @@ def describe_changes(old: Content, new: Content) -> list[str]:
 
 
 def _keyed_changes(kind: str, old: dict, new: dict, how=None) -> list[str]:
-    found = [f"new {kind}: {key}" for key in new.keys() - old.keys()]
-    found += [f"{kind} removed: {key}" for key in old.keys() - new.keys()]
-    found += [f"{how(old[key], new[key]) if how else kind}: {key}"
-              for key in old.keys() & new.keys() if old[key] != new[key]]
-    return sorted(found)
+    def change(key) -> str:
+        if key not in old:
+            return f"new {kind}: {key}"
+        if key not in new:
+            return f"{kind} removed: {key}"
+        return f"{how(old[key], new[key]) if how else kind}: {key}"
+    return sorted(change(key) for key in differing_keys(old, new)[0])
 
 
 def _without_body(article: Article) -> Article:
