@@ -31,7 +31,8 @@ import jinja2
 import jinja2.bccache
 
 from .dictdiff import differing_keys
-from .link import CoMentions, LinkedArticle, LinkedSite, LinkTools, link_article
+from .joins import CoMentions
+from .link import LinkedArticle, LinkedSite, LinkTools, link_article
 from .load import ParseCache
 from .model import Annotation, Article, Content, Site
 from .pipeline import BuildResult, build_outputs

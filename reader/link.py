@@ -11,15 +11,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import permutations
 
-from . import urls
+from . import joins, urls
 from .diagnostics import Diagnostic, Diagnostics
-from .dictdiff import differing_keys
 from .highlight import add_highlights
 from .markdown import Mention, ParsedBody, make_markdown, parse_body, render_markdown, render_note
 from .mentions import AliasMatcher
 from .model import Actor, Annotation, Article, Claim, Content, Page
+from .joins import CoMentions
 from .placing import PlacedNote, place_annotations
 
 
@@ -56,6 +55,14 @@ class LinkedSite:
     """Actor id -> (other actor id, articles shared) most shared first."""
     by_stance: dict[str, tuple[str, ...]]
     """Stance key -> article slugs, newest first."""
+    notes_by_id: dict[tuple[str, str], PlacedNote]
+    """(article slug, annotation id) -> the note."""
+    paragraphs: dict[tuple[str, int], str]
+    """(article slug, paragraph number from 1) -> the paragraph's plain text (for snippets)."""
+    backlinks: dict[str, tuple[tuple[str, str, str], ...]]
+    """Article slug -> (referring slug, annotation id, target annotation id or "") of every note in
+    another article whose `see` names it; referring articles newest first, their notes in reading order.
+    A dict read by key, so a page that shows one article's backlinks depends on that entry only."""
 
     # Lookups by key, for templates and pages: a page that reads one entry depends on that entry only.
     @cached_property
@@ -73,31 +80,6 @@ class LinkedSite:
     @cached_property
     def pages_by_slug(self) -> dict[str, Page]:
         return {p.slug: p for p in self.content.pages}
-
-    @cached_property
-    def notes_by_id(self) -> dict[tuple[str, str], PlacedNote]:
-        return {(slug, n.annotation.id): n for slug, notes in self.notes.items() for n in notes}
-
-    @cached_property
-    def paragraphs(self) -> dict[tuple[str, int], str]:
-        """(article slug, paragraph number from 1) -> the paragraph's plain text (for snippets)."""
-        return {(slug, n): text for slug, body in self.bodies.items() for n, text in enumerate(body.blocks, 1)}
-
-    @cached_property
-    def backlinks(self) -> dict[str, tuple[tuple[str, str, str], ...]]:
-        """Article slug -> (referring slug, annotation id, target annotation id or "") of every note in
-        another article whose `see` names it; referring articles newest first, their notes in reading order.
-
-        A dict read by key, so a page that shows one article's backlinks depends on that entry only.
-        """
-        found: dict[str, list[tuple[str, str, str]]] = {a.slug: [] for a in self.content.articles}
-        for article in self.content.articles:
-            for note in self.notes[article.slug]:
-                for target in note.annotation.see:
-                    slug, _, target_id = target.partition("#")
-                    if slug != article.slug and slug in found:
-                        found[slug].append((article.slug, note.annotation.id, target_id))
-        return {slug: tuple(dict.fromkeys(refs)) for slug, refs in found.items()}
 
     @cached_property
     def neighbours(self) -> dict[str, tuple[str | None, str | None]]:
@@ -142,8 +124,8 @@ class LinkedArticle:
     body: ParsedBody
     """Mention links and highlights included, ready to render."""
     notes: tuple[PlacedNote, ...]
-    note_html: tuple[tuple[str, tuple[str, str]], ...]
-    """(annotation id, (block HTML, inline HTML)) per annotation."""
+    note_html: tuple[tuple[tuple[str, str], tuple[str, str]], ...]
+    """((slug, annotation id), (block HTML, inline HTML)) per annotation: its share of `LinkedSite.note_html`."""
     counts: tuple[tuple[str, int], ...]
     diagnostics: tuple[Diagnostic, ...]
     """What placing the annotations reported (kept, so that a reused result reports it again)."""
@@ -153,6 +135,13 @@ class LinkedArticle:
     concerns: tuple[tuple[str, str], ...]
     """This article's share of `LinkedSite.annotations_by_actor`: (actor id, annotation id), notes in
     reading order, actors sorted within a note."""
+    notes_by_id: tuple[tuple[tuple[str, str], PlacedNote], ...]
+    """((slug, annotation id), note) in reading order: its share of `LinkedSite.notes_by_id`."""
+    paragraphs: tuple[tuple[tuple[str, int], str], ...]
+    """((slug, paragraph number), plain text): its share of `LinkedSite.paragraphs`."""
+    refers_to: tuple[tuple[str, tuple[str, str, str]], ...]
+    """(other article's slug, (slug, annotation id, target id or "")) per `see` of its notes that names
+    another article, in reading order: its share of `LinkedSite.backlinks`."""
 
 
 def link_article(article: Article, annotations: tuple[Annotation, ...], tools: LinkTools) -> LinkedArticle:
@@ -160,10 +149,13 @@ def link_article(article: Article, annotations: tuple[Annotation, ...], tools: L
     parsed = parse_body(tools.md, article.body)
     notes = place_annotations(article, list(annotations), parsed, diagnostics)
     body = _with_highlights(parsed, notes)
-    note_html = tuple((a.id, render_note(tools.notes_md, a.note))
-                      for a in annotations)
-    return LinkedArticle(body, notes, note_html, _count(body, article.actors), tuple(diagnostics.items),
-                         _mentions_in(article, body), _concerns_in(notes, body))
+    slug = article.slug
+    return LinkedArticle(
+        body, notes, tuple(((slug, a.id), render_note(tools.notes_md, a.note)) for a in annotations),
+        _count(body, article.actors), tuple(diagnostics.items), _mentions_in(article, body), _concerns_in(notes, body),
+        notes_by_id=tuple(((slug, note.annotation.id), note) for note in notes),
+        paragraphs=tuple(((slug, n), text) for n, text in enumerate(body.blocks, 1)),
+        refers_to=_refers_to(slug, notes))
 
 
 ArticleLinker = Callable[[Article, tuple[Annotation, ...], LinkTools], LinkedArticle]
@@ -188,18 +180,21 @@ def link_site(content: Content, diagnostics: Diagnostics | None = None,
     plain = make_markdown()
     texts = {a.id: render_markdown(plain, a.body).html for a in content.actors}
     texts.update({p.slug: render_markdown(plain, p.body).html for p in content.pages})
-    bodies = {slug: la.body for slug, la in articles.items()}
-    notes = {slug: la.notes for slug, la in articles.items()}
     counts = {slug: la.counts for slug, la in articles.items()}
     return LinkedSite(
-        content=content, bodies=bodies, texts=texts, notes=notes,
-        note_html={(slug, note_id): html for slug, la in articles.items() for note_id, html in la.note_html},
-        annotations_by_actor=_annotations_by_actor(articles),
-        annotations_by_claim=_annotations_by_claim(content, notes),
-        mentions=_mentions_by_actor(content, articles),
+        content=content, texts=texts,
+        bodies={slug: la.body for slug, la in articles.items()},
+        notes={slug: la.notes for slug, la in articles.items()},
+        note_html=joins.keyed(la.note_html for la in articles.values()),
+        annotations_by_actor=joins.annotations_by_actor(articles),
+        annotations_by_claim=joins.annotations_by_claim(content, articles),
+        mentions=joins.mentions_by_actor(content, articles),
         counts=counts,
         co_mentions=(co_mentions or CoMentions())(counts),
         by_stance={s.key: tuple(a.slug for a in content.articles if a.stance == s.key) for s in content.site.stances},
+        notes_by_id=joins.keyed(la.notes_by_id for la in articles.values()),
+        paragraphs=joins.keyed(la.paragraphs for la in articles.values()),
+        backlinks=joins.backlinks(articles),
     )
 
 
@@ -221,56 +216,6 @@ def _mentions_in(article: Article, body: ParsedBody) -> tuple[tuple[str, tuple[A
     return tuple((actor_id, tuple(items)) for actor_id, items in found.items())
 
 
-def _mentions_by_actor(content: Content, articles: dict[str, LinkedArticle]) -> dict[str, tuple[ActorMention, ...]]:
-    """Each article's share joined in article order: per edit only the edited article's share is made
-    again (LinkCache), so this join is all the work left here."""
-    found: dict[str, list[ActorMention]] = defaultdict(list)
-    for linked_article in articles.values():
-        for actor_id, items in linked_article.mentions_by_actor:
-            found[actor_id].extend(items)
-    return {actor.id: tuple(found.get(actor.id, ())) for actor in content.actors}
-
-
-class CoMentions:
-    """Pairs of actors named in the same article, counted over every article: `LinkedSite.co_mentions`.
-
-    Linear in articles (actors per article is small), and kept between builds by `serve`: a
-    later call recounts only the articles whose `counts` entry changed (at 10,000 articles the
-    full count is about half a second, most of an edit's link stage).
-    """
-
-    def __init__(self) -> None:
-        self.counts: dict[str, tuple[tuple[str, int], ...]] = {}
-        self.pairs: Counter = Counter()
-
-    def __call__(self, counts: dict[str, tuple[tuple[str, int], ...]]) -> dict[str, tuple[tuple[str, int], ...]]:
-        if not self.counts:  # a first build counts every article in one pass
-            for actor_counts in counts.values():
-                self.pairs.update(permutations([actor_id for actor_id, _ in actor_counts], 2))
-        for slug in differing_keys(self.counts, counts)[0] if self.counts else ():
-            old, new = _pairs(self.counts.get(slug, ())), _pairs(counts.get(slug, ()))
-            self.pairs.subtract(old)
-            self.pairs.update(new)  # Counter counts an iterable of pairs in C: the hot loop here
-            for pair in old:
-                if self.pairs[pair] <= 0:
-                    del self.pairs[pair]
-        self.counts = counts
-        return _shared(self.pairs)
-
-
-def _pairs(actor_counts: tuple[tuple[str, int], ...]) -> list[tuple[str, str]]:
-    return list(permutations([actor_id for actor_id, _ in actor_counts], 2))
-
-
-def _shared(pairs: Counter) -> dict[str, tuple[tuple[str, int], ...]]:
-    """Actor id -> (other actor id, articles shared) most shared first; actors sorted, so that the
-    order does not depend on which articles were counted last."""
-    shared: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for (actor_id, other), articles in pairs.items():
-        shared[actor_id].append((other, articles))
-    return {actor_id: tuple(sorted(shared[actor_id], key=lambda item: (-item[1], item[0]))) for actor_id in sorted(shared)}
-
-
 def _with_highlights(body: ParsedBody, notes: tuple[PlacedNote, ...]) -> ParsedBody:
     placements = [note.placement for note in notes if note.placement]
     return dataclasses.replace(body, tokens=tuple(add_highlights(body.tokens, placements))) if placements else body
@@ -289,18 +234,11 @@ def _concerns_in(notes: tuple[PlacedNote, ...], body: ParsedBody) -> tuple[tuple
     return tuple(found)
 
 
-def _annotations_by_actor(articles: dict[str, LinkedArticle]) -> dict[str, tuple[tuple[str, str], ...]]:
-    concerns: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for slug, linked_article in articles.items():
-        for actor_id, annotation_id in linked_article.concerns:
-            concerns[actor_id].append((slug, annotation_id))
-    return {actor_id: tuple(found) for actor_id, found in concerns.items()}
-
-
-def _annotations_by_claim(content: Content, notes: dict[str, tuple[PlacedNote, ...]]) -> dict[str, tuple[tuple[str, str], ...]]:
-    found: dict[str, list[tuple[str, str]]] = {claim.id: [] for claim in content.claims}
-    for article in content.articles:
-        for note in notes[article.slug]:
-            if note.annotation.claim:
-                found[note.annotation.claim].append((article.slug, note.annotation.id))
-    return {claim_id: tuple(pairs) for claim_id, pairs in found.items()}
+def _refers_to(slug: str, notes: tuple[PlacedNote, ...]) -> tuple[tuple[str, tuple[str, str, str]], ...]:
+    found = []
+    for note in notes:
+        for target in note.annotation.see:
+            other, _, target_id = target.partition("#")
+            if other != slug:
+                found.append((other, (slug, note.annotation.id, target_id)))
+    return tuple(found)

@@ -15,7 +15,8 @@ import traceback
 import jinja2
 
 from .diagnostics import Diagnostics, Source, relative_path
-from .link import ArticleLinker, CoMentions, LinkedSite, link_article, link_site
+from .joins import CoMentions
+from .link import ArticleLinker, LinkedSite, link_article, link_site
 from .load import ParseCache, load_site
 from .render import Output, render_pages, template_folder
 from .search import with_search_index

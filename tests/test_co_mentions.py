@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 
 from reader.dictdiff import differing_keys
-from reader.link import CoMentions
+from reader.joins import CoMentions
 
 ACTORS = [f"actor-{n}" for n in range(8)]
 
