@@ -31,7 +31,7 @@ import jinja2
 import jinja2.bccache
 
 from .dictdiff import differing_keys
-from .joins import CoMentions
+from .joins import KeptJoins
 from .link import LinkedArticle, LinkedSite, LinkTools, link_article
 from .load import ParseCache
 from .model import Annotation, Article, Content, Site
@@ -155,7 +155,7 @@ class IncrementalBuild:
         self.links = LinkCache()
         self.parsed = ParseCache()
         self.validated = ValidationCache()
-        self.co_mentions = CoMentions()
+        self.joins = KeptJoins()
         self.compiled = MemoryBytecodeCache()
         self.last = Rebuild()
 
@@ -168,7 +168,7 @@ class IncrementalBuild:
         later = self.index_later and self.result is not None
         result = build_outputs(self.root, self.base_url, linker=self.links.link,
                                renderer=lambda linked, folder: self._render(linked, folder, pending),
-                               parsed=self.parsed, validated=self.validated, co_mentions=self.co_mentions,
+                               parsed=self.parsed, validated=self.validated, joins=self.joins,
                                search=not later)
         self.last.relinked = list(self.links.relinked)
         if later and result.outputs and not result.diagnostics.errors:

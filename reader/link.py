@@ -18,7 +18,7 @@ from .highlight import add_highlights
 from .markdown import Mention, ParsedBody, make_markdown, parse_body, render_markdown, render_note
 from .mentions import AliasMatcher
 from .model import Actor, Annotation, Article, Claim, Content, Page
-from .joins import CoMentions
+from .joins import KeptJoins
 from .placing import PlacedNote, place_annotations
 
 
@@ -162,12 +162,12 @@ ArticleLinker = Callable[[Article, tuple[Annotation, ...], LinkTools], LinkedArt
 
 
 def link_site(content: Content, diagnostics: Diagnostics | None = None,
-              linker: ArticleLinker = link_article, co_mentions: CoMentions | None = None) -> LinkedSite:
+              linker: ArticleLinker = link_article, kept: KeptJoins | None = None) -> LinkedSite:
     """Everything pages need; anchoring problems go to `diagnostics` (see placing.py).
 
     Each article is linked on its own by `linker`; `serve` passes one that reuses
     the result for an article whose inputs did not change (incremental.py), and
-    the `CoMentions` of its last build.
+    the joins it kept from its last build (joins.py).
     """
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     tools = LinkTools(LinkSettings.of(content))
@@ -181,6 +181,7 @@ def link_site(content: Content, diagnostics: Diagnostics | None = None,
     texts = {a.id: render_markdown(plain, a.body).html for a in content.actors}
     texts.update({p.slug: render_markdown(plain, p.body).html for p in content.pages})
     counts = {slug: la.counts for slug, la in articles.items()}
+    kept = kept or KeptJoins()
     return LinkedSite(
         content=content, texts=texts,
         bodies={slug: la.body for slug, la in articles.items()},
@@ -188,9 +189,9 @@ def link_site(content: Content, diagnostics: Diagnostics | None = None,
         note_html=joins.keyed(la.note_html for la in articles.values()),
         annotations_by_actor=joins.annotations_by_actor(articles),
         annotations_by_claim=joins.annotations_by_claim(content, articles),
-        mentions=joins.mentions_by_actor(content, articles),
+        mentions=kept.mentions(content, articles),
         counts=counts,
-        co_mentions=(co_mentions or CoMentions())(counts),
+        co_mentions=kept.co_mentions(counts),
         by_stance={s.key: tuple(a.slug for a in content.articles if a.stance == s.key) for s in content.site.stances},
         notes_by_id=joins.keyed(la.notes_by_id for la in articles.values()),
         paragraphs=joins.keyed(la.paragraphs for la in articles.values()),

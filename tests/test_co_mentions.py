@@ -1,10 +1,11 @@
-"""The co-mention count kept between serve's builds equals a fresh count, whatever the edits."""
+"""The joins kept between serve's builds (co-mentions, mentions per actor) equal fresh joins, whatever the edits."""
 from __future__ import annotations
 
 import random
+from types import SimpleNamespace
 
 from reader.dictdiff import differing_keys
-from reader.joins import CoMentions
+from reader.joins import CoMentions, MentionIndex
 
 ACTORS = [f"actor-{n}" for n in range(8)]
 
@@ -45,3 +46,32 @@ def test_differing_keys_compares_values_not_identity():
     assert differing_keys(before, {**before, "b": ("y",)}) == ({"b"}, True)
     assert differing_keys(before, {"c": 3, "a": (1, 2), "b": ("x",)}) == (set(), False)  # reordered
     assert differing_keys(before, {"a": (1, 2), "c": 3, "d": 4}) == ({"b", "d"}, False)
+
+
+def _article_share(rng: random.Random, slug: str) -> SimpleNamespace:
+    named = rng.sample(ACTORS + ["not-an-actor"], rng.randint(0, 4))
+    return SimpleNamespace(mentions_by_actor=tuple((a, tuple(f"{slug}:{a}:{n}" for n in range(rng.randint(1, 3)))) for a in named))
+
+
+def test_mention_index_kept_between_builds_equals_a_fresh_join_after_random_edits():
+    rng = random.Random(11)
+    content = SimpleNamespace(actors=tuple(SimpleNamespace(id=a) for a in ACTORS))
+    articles = {f"article-{n}": _article_share(rng, f"article-{n}") for n in range(20)}
+    kept = MentionIndex()
+    for step in range(300):
+        before = articles
+        articles = dict(articles)
+        slug = f"article-{rng.randrange(25)}"
+        if step % 50 == 49:  # an actor removed, or the order changed: every actor is joined again
+            content = SimpleNamespace(actors=content.actors[1:] + content.actors[:1][: step % 2])
+        elif slug in articles and rng.random() < 0.2:
+            del articles[slug]
+        else:
+            articles[slug] = _article_share(rng, slug)
+        previous = dict(kept.joined)
+        joined = kept(content, articles)
+        assert joined == MentionIndex()(content, articles)
+        assert list(joined) == [actor.id for actor in content.actors]
+        if slug in before and slug in articles and step % 50 != 49:  # an edit: only the actors it names are joined again
+            named = {a for a, _ in before[slug].mentions_by_actor} | {a for a, _ in articles[slug].mentions_by_actor}
+            assert all(joined[a] is previous[a] for a in joined if a not in named)
