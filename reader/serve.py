@@ -21,7 +21,9 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import collector
@@ -116,11 +118,11 @@ class DevBuild:
 
     def rebuild(self, changed: list[str] = ()) -> bool:
         """Build again (incrementally), write what changed, tell the pages; False if the build failed."""
+        resume = collector.pause()
         try:
-            with collector.paused():
-                return self._rebuild(changed)
+            return self._rebuild(changed)
         finally:
-            collector.settle()  # after the pages are written and told: the editor does not wait for it
+            _soon(partial(collector.settle, resume))  # the pages are written and told: nobody waits for this
 
     def _rebuild(self, changed: list[str]) -> bool:
         self.builds += 1
@@ -219,6 +221,14 @@ def _search_bundle(pages, site) -> tuple[list | None, str | None]:
         return None, str(exc)
     except Exception:  # a bug in our code: say so, keep serving
         return None, "internal error (a bug in the reader):\n" + traceback.format_exc()
+
+
+def _soon(job: Callable[[], None]) -> None:
+    """Run `job` on the event loop once it is free (at once when there is no loop: scripts, tests)."""
+    try:
+        asyncio.get_running_loop().call_soon(job)
+    except RuntimeError:
+        job()
 
 
 def _shown(path: str, root: Path) -> str:

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from .dictdiff import differing_keys
 from .render import Output
 from .urls import output_path
 
@@ -23,8 +24,9 @@ def sync_outputs(previous: dict[str, bytes], outputs: Iterable[Output], out: Pat
     """Write the outputs whose bytes differ from `previous` (url -> bytes, what `out` holds now),
     delete those no longer produced; return the changed URLs, sorted."""
     current = {o.url: o.data for o in outputs}
-    changed = sorted(url for url, data in current.items() if previous.get(url) != data)
-    removed = sorted(set(previous) - set(current))
+    differing, _ = differing_keys(previous, current)  # unchanged pages are the very same bytes objects
+    changed = sorted(url for url in differing if url in current)
+    removed = sorted(url for url in differing if url not in current)
     for url in changed:
         _replace(_file(out, url), current[url])
     for url in removed:

@@ -61,13 +61,13 @@ def check_output_folder(out: Path, root: Path) -> None:
 def check_outputs(outputs: list[Output], root: Path, diagnostics: Diagnostics) -> None:
     """Unsafe or duplicate output URLs, as errors at the source of each output."""
     first: dict[str, Output] = {}
-    for output in outputs:
-        where = Source(_shown(output, root))
+    for output in outputs:  # every build checks every output: the source's path is worked out only for a problem
         if not safe_url(output.url):
-            diagnostics.error(where, f"refusing to write outside the output folder: {output.url!r}")
+            diagnostics.error(Source(_shown(output, root)), f"refusing to write outside the output folder: {output.url!r}")
             continue
         other = first.setdefault(output.url, output)
         if other is not output:
+            where = Source(_shown(output, root))
             diagnostics.error(where, f"two outputs have the URL /{output.url}: {_shown(other, root)} and {where.path}",
                               "rename one of them")
 
