@@ -5,7 +5,7 @@ other through `urls`, and every link goes through `href`, so the whole site
 works under the base path of `site.yaml` (or `--base-url`).
 
 The site is a list of `PageJob`s, one per output. A job holds keys only (a slug,
-an id) and reads every value through `linked` when it runs, looking entries up
+an id) and reads every value through the `linked` it is run with, looking entries up
 by key (`linked.articles_by_slug[slug]`, `actors[id]` in templates). So `serve`
 can record what each page read and re-make only the pages whose inputs changed
 (incremental.py); a job that reads nothing through `linked` is re-made each time.
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
 from itertools import groupby
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 
@@ -48,12 +48,19 @@ class Output:
     """The file it comes from, when there is one (for messages about the output)."""
 
 
-@dataclass(frozen=True)
-class PageJob:
-    """One output of the site and the function that makes it (see the module docstring)."""
+class PageJob(NamedTuple):
+    """One output of the site: its URL, and the function that makes it from `(env, linked, *args)`.
+
+    A job holds keys only (in `args`), so the list of jobs depends on the site's shape alone (which
+    articles, actors, ... exist) and `serve` reuses it while that shape stays the same.
+    """
 
     url: str
-    make: Callable[[], Output]
+    maker: Callable[..., Output]
+    args: tuple = ()
+
+    def make(self, env: jinja2.Environment, linked: LinkedSite) -> Output:
+        return self.maker(env, linked, *self.args)
 
 
 def template_folder(root: Path) -> Path:
@@ -90,35 +97,34 @@ def render_site(linked: LinkedSite, folder: Path) -> list[Output]:
 
 def render_pages(linked: LinkedSite, folder: Path) -> Iterator[Output]:
     """Each output as soon as it is made, so that the index stage reads pages while the rest render."""
-    for job in page_jobs(linked, folder):
-        yield job.make()
+    env = make_environment(folder, linked)
+    for job in page_jobs(linked.content, folder):
+        yield job.make(env, linked)
 
 
-def page_jobs(linked: LinkedSite, folder: Path, env: jinja2.Environment | None = None) -> list[PageJob]:
-    """Every output of the site, in a stable order, as jobs not yet run (`env`: made from `linked` if not given)."""
-    env = env or make_environment(folder, linked)
-    content = linked.content
+def page_jobs(content: Content, folder: Path) -> list[PageJob]:
+    """Every output of the site, in a stable order, as jobs not yet run."""
     jobs = [
-        PageJob(urls.home(), partial(_home_page, env, linked)),
-        PageJob(urls.actors(), partial(_actors_page, env, linked)),
-        PageJob(urls.stances(), partial(_stances_page, env, linked)),
-        PageJob("404.html", partial(_page, env, "404.html", "404.html")),
-        *(PageJob(urls.page(p.slug), partial(_free_page, env, linked, p.slug)) for p in content.pages),
-        *(PageJob(urls.article(a.slug), partial(_article_page, env, linked, a.slug)) for a in reversed(content.articles)),
-        *(PageJob(urls.actor(a.id), partial(_actor_page, env, linked, a.id)) for a in content.actors),
-        *(PageJob(urls.stance(s.key), partial(_stance_page, env, linked, s.key)) for s in content.site.stances),
-        PageJob(urls.claims(), partial(_claims_page, env, linked)),
-        PageJob(urls.timeline(), partial(_timeline_page, env, linked)),
-        PageJob(urls.search(), partial(_page, env, "search.html", urls.search())),  # its index: search.py
-        *(PageJob(urls.claim(c.id), partial(_claim_page, env, linked, c.id)) for c in content.claims),
-        *(PageJob(urls.annotations_jsonld(a.slug), partial(_annotation_file, linked, a.slug)) for a in content.articles),
-        *_feed_and_data_jobs(linked),
-        *_static_jobs(folder),
+        PageJob(urls.home(), _home_page),
+        PageJob(urls.actors(), _actors_page),
+        PageJob(urls.stances(), _stances_page),
+        PageJob("404.html", _plain_page, ("404.html", "404.html")),
+        *(PageJob(urls.page(p.slug), _free_page, (p.slug,)) for p in content.pages),
+        *(PageJob(urls.article(a.slug), _article_page, (a.slug,)) for a in reversed(content.articles)),
+        *(PageJob(urls.actor(a.id), _actor_page, (a.id,)) for a in content.actors),
+        *(PageJob(urls.stance(s.key), _stance_page, (s.key,)) for s in content.site.stances),
+        PageJob(urls.claims(), _claims_page),
+        PageJob(urls.timeline(), _timeline_page),
+        PageJob(urls.search(), _plain_page, ("search.html", urls.search())),  # its index: search.py
+        *(PageJob(urls.claim(c.id), _claim_page, (c.id,)) for c in content.claims),
+        *(PageJob(urls.annotations_jsonld(a.slug), _annotation_file, (a.slug,)) for a in content.articles),
+        *_feed_and_data_jobs(),
+        *static_jobs(folder),
     ]
-    page_urls = [job.url for job in jobs if urls.is_page(job.url)]
-    jobs.append(PageJob("sitemap.xml", partial(_text_file, env, "sitemap.xml", urls=page_urls)))
-    jobs.append(PageJob("robots.txt", partial(_text_file, env, "robots.txt")))
-    jobs.append(PageJob(".nojekyll", partial(Output, ".nojekyll", b"")))  # GitHub Pages: serve the folder as it is
+    page_urls = tuple(job.url for job in jobs if urls.is_page(job.url))
+    jobs.append(PageJob("sitemap.xml", _text_file, ("sitemap.xml", page_urls)))
+    jobs.append(PageJob("robots.txt", _text_file, ("robots.txt",)))
+    jobs.append(PageJob(".nojekyll", _empty_file, (".nojekyll",)))  # GitHub Pages: serve the folder as it is
     return jobs
 
 
@@ -127,8 +133,16 @@ def _page(env: jinja2.Environment, template: str, url: str, **context) -> Output
     return Output(url, html.encode("utf-8"))
 
 
-def _text_file(env: jinja2.Environment, template: str, **context) -> Output:
-    return Output(template, env.get_template(template).render(**context).encode())
+def _plain_page(env: jinja2.Environment, _linked: LinkedSite, template: str, url: str) -> Output:
+    return _page(env, template, url)
+
+
+def _text_file(env: jinja2.Environment, _linked: LinkedSite, template: str, page_urls: tuple[str, ...] = ()) -> Output:
+    return Output(template, env.get_template(template).render(urls=list(page_urls)).encode())
+
+
+def _empty_file(_env: jinja2.Environment, _linked: LinkedSite, url: str) -> Output:
+    return Output(url, b"")
 
 
 def _home_page(env: jinja2.Environment, linked: LinkedSite) -> Output:
@@ -188,7 +202,7 @@ def _article_body(env: jinja2.Environment, linked: LinkedSite, slug: str) -> str
     return render_tokens(_BODY_RENDERER, linked.bodies[slug].tokens, {NOTES_ENV: notes})
 
 
-def _annotation_file(linked: LinkedSite, slug: str) -> Output:
+def _annotation_file(_env: jinja2.Environment, linked: LinkedSite, slug: str) -> Output:
     """/articles/<slug>/annotations.jsonld: W3C Web Annotations, for every article."""
     article = linked.articles_by_slug[slug]
     collection = annotation_collection(linked.content.site, article, linked.notes[slug], linked.bodies[slug],
@@ -197,14 +211,14 @@ def _annotation_file(linked: LinkedSite, slug: str) -> Output:
     return Output(urls.annotations_jsonld(slug), data.encode("utf-8"))
 
 
-def _feed_and_data_jobs(linked: LinkedSite) -> list[PageJob]:
+def _feed_and_data_jobs() -> list[PageJob]:
     """The Atom feeds (feeds.py) and the open data files (opendata.py), each made from `linked` alone."""
     makers = {urls.articles_feed(): articles_feed, urls.annotations_feed(): annotations_feed,
               urls.data_json(): reader_json, urls.data_csv(): annotations_csv}
-    return [PageJob(url, partial(_data_file, url, make, linked)) for url, make in makers.items()]
+    return [PageJob(url, _data_file, (url, make)) for url, make in makers.items()]
 
 
-def _data_file(url: str, make: Callable[[LinkedSite], bytes], linked: LinkedSite) -> Output:
+def _data_file(_env: jinja2.Environment, linked: LinkedSite, url: str, make: Callable[[LinkedSite], bytes]) -> Output:
     return Output(url, make(linked))
 
 
@@ -241,13 +255,14 @@ DEV_ONLY_SUFFIX = "-dev.js"
 """Static scripts named so (annotate-dev.js) are for `serve` only: it adds them to pages; a build leaves them out."""
 
 
-def _static_jobs(folder: Path) -> list[PageJob]:
+def static_jobs(folder: Path) -> list[PageJob]:
+    """A job per file of the templates' static/ folder (each build lists the folder again)."""
     static = folder / "static"
     files = sorted(p for p in static.rglob("*") if p.is_file() and not p.name.endswith(DEV_ONLY_SUFFIX)) \
         if static.is_dir() else []
-    return [PageJob(url, partial(_static_file, path, url))
+    return [PageJob(url, _static_file, (path, url))
             for path, url in ((p, "static/" + p.relative_to(static).as_posix()) for p in files)]
 
 
-def _static_file(path: Path, url: str) -> Output:
+def _static_file(_env: jinja2.Environment, _linked: LinkedSite, path: Path, url: str) -> Output:
     return Output(url, path.read_bytes(), path.as_posix())
