@@ -31,7 +31,7 @@ import jinja2
 import jinja2.bccache
 
 from .dictdiff import differing_keys
-from .joins import KeptJoins
+from .joins import LinkMemory
 from .link import LinkedArticle, LinkedSite, LinkTools, link_article
 from .load import ParseCache
 from .model import Annotation, Article, Content, Site
@@ -49,13 +49,13 @@ class LinkCache:
         self.entries: dict[str, tuple[Article, tuple[Annotation, ...], LinkedArticle]] = {}
         self.settings = None
         self.relinked: list[str] = []
-        """Slugs linked afresh in the current run (the others were reused)."""
+        """Slugs linked afresh since the caller last emptied it (the others were reused)."""
 
     def link(self, article: Article, annotations: tuple[Annotation, ...], tools: LinkTools) -> LinkedArticle:
         if tools.settings is not self.settings:
             if tools.settings != self.settings:
                 self.entries.clear()
-            self.settings, self.relinked = tools.settings, []
+            self.settings = tools.settings
         entry = self.entries.get(article.slug)
         if entry is not None and entry[0] == article and entry[1] == annotations:
             return entry[2]
@@ -155,7 +155,7 @@ class IncrementalBuild:
         self.links = LinkCache()
         self.parsed = ParseCache()
         self.validated = ValidationCache()
-        self.joins = KeptJoins()
+        self.joins = LinkMemory()
         self.compiled = MemoryBytecodeCache()
         self.jobs: tuple[tuple, list[PageJob]] | None = None
         """The last page jobs, with the site shape they were made for."""
@@ -168,6 +168,7 @@ class IncrementalBuild:
             return self._commit([], self._static_only())
         pending: list[RenderState] = []
         later = self.index_later and self.result is not None
+        self.links.relinked = []
         result = build_outputs(self.root, self.base_url, linker=self.links.link,
                                renderer=lambda linked, folder: self._render(linked, folder, pending),
                                parsed=self.parsed, validated=self.validated, joins=self.joins,

@@ -6,17 +6,20 @@ actor, notes per actor, backlinks per article). Joining is all that is left at s
 so in `serve`, where unchanged articles keep their `LinkedArticle`, an edit costs a join: the
 keyed tables are built by `dict` from the shares in C, reusing the shares' key objects, and
 the two costliest joins, mentions per actor (`MentionIndex`) and co-mentions (`CoMentions`),
-are kept between builds (`KeptJoins`) and redo only what the changed articles touch.
+are kept between builds (`LinkMemory`) and redo only what the changed articles touch; so are
+the parsers the settings call for and the actors' descriptions.
 Every table comes out in the order a clean build gives: articles in content order.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import chain, permutations
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .dictdiff import differing_keys
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from .link import ActorMention, LinkedArticle
@@ -130,12 +133,20 @@ class CoMentions:
         return _shared(self.pairs)
 
 
-class KeptJoins:
-    """The joins `serve` keeps from one build to the next; a fresh one joins from scratch."""
+class LinkMemory:
+    """What the link stage keeps from one build to the next (`serve`); a fresh one starts from scratch."""
 
     def __init__(self) -> None:
         self.mentions = MentionIndex()
         self.co_mentions = CoMentions()
+        self._made: dict[str, tuple[object, object]] = {}
+
+    def reuse(self, name: str, inputs: object, make: Callable[[], T]) -> T:
+        """`make()`, or what it made last time for `name` if `inputs` equal the inputs of then."""
+        entry = self._made.get(name)
+        if entry is None or entry[0] != inputs:
+            entry = self._made[name] = (inputs, make())
+        return entry[1]  # type: ignore[return-value]
 
 
 def _pairs(actor_counts: tuple[tuple[str, int], ...]) -> list[tuple[str, str]]:

@@ -18,7 +18,7 @@ from .highlight import add_highlights
 from .markdown import Mention, ParsedBody, make_markdown, parse_body, render_markdown, render_note
 from .mentions import AliasMatcher
 from .model import Actor, Annotation, Article, Claim, Content, Page
-from .joins import KeptJoins
+from .joins import LinkMemory
 from .placing import PlacedNote, place_annotations
 
 
@@ -162,26 +162,25 @@ ArticleLinker = Callable[[Article, tuple[Annotation, ...], LinkTools], LinkedArt
 
 
 def link_site(content: Content, diagnostics: Diagnostics | None = None,
-              linker: ArticleLinker = link_article, kept: KeptJoins | None = None) -> LinkedSite:
+              linker: ArticleLinker = link_article, kept: LinkMemory | None = None) -> LinkedSite:
     """Everything pages need; anchoring problems go to `diagnostics` (see placing.py).
 
     Each article is linked on its own by `linker`; `serve` passes one that reuses
     the result for an article whose inputs did not change (incremental.py), and
-    the joins it kept from its last build (joins.py).
+    what the link stage kept from its last build (`joins.LinkMemory`).
     """
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
-    tools = LinkTools(LinkSettings.of(content))
+    kept = kept or LinkMemory()
+    settings = LinkSettings.of(content)
+    tools = kept.reuse("tools", settings, lambda: LinkTools(settings))
     by_article: dict[str, list[Annotation]] = defaultdict(list)
     for annotation in content.annotations:
         by_article[annotation.article].append(annotation)
     articles = {a.slug: linker(a, tuple(by_article[a.slug]), tools) for a in content.articles}
     for linked_article in articles.values():
         diagnostics.items.extend(linked_article.diagnostics)
-    plain = make_markdown()
-    texts = {a.id: render_markdown(plain, a.body).html for a in content.actors}
-    texts.update({p.slug: render_markdown(plain, p.body).html for p in content.pages})
+    texts = kept.reuse("texts", (content.actors, content.pages), lambda: _texts(content))
     counts = {slug: la.counts for slug, la in articles.items()}
-    kept = kept or KeptJoins()
     return LinkedSite(
         content=content, texts=texts,
         bodies={slug: la.body for slug, la in articles.items()},
@@ -197,6 +196,14 @@ def link_site(content: Content, diagnostics: Diagnostics | None = None,
         paragraphs=joins.keyed(la.paragraphs for la in articles.values()),
         backlinks=joins.backlinks(articles),
     )
+
+
+def _texts(content: Content) -> dict[str, str]:
+    """Actor id or page slug -> its description or body as HTML."""
+    plain = make_markdown()
+    texts = {a.id: render_markdown(plain, a.body).html for a in content.actors}
+    texts.update({p.slug: render_markdown(plain, p.body).html for p in content.pages})
+    return texts
 
 
 def _count(body: ParsedBody, implied: tuple[str, ...]) -> tuple[tuple[str, int], ...]:

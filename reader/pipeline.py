@@ -15,7 +15,7 @@ import traceback
 import jinja2
 
 from .diagnostics import Diagnostics, Source, relative_path
-from .joins import KeptJoins
+from .joins import LinkMemory
 from .link import ArticleLinker, LinkedSite, link_article, link_site
 from .load import ParseCache, load_site
 from .render import Output, render_pages, template_folder
@@ -48,12 +48,12 @@ def build_outputs(root: Path, base_url: str | None = None,
                   progress: Callable[[str], None] = lambda stage: None, *,
                   linker: ArticleLinker = link_article, renderer: Renderer = render_pages,
                   parsed: ParseCache | None = None, validated: ValidationCache | None = None,
-                  joins: KeptJoins | None = None, search: bool = True) -> BuildResult:
+                  joins: LinkMemory | None = None, search: bool = True) -> BuildResult:
     """Run every stage but write; `progress` hears the name of each stage as it starts.
 
     `linker` and `renderer` are the link stage's per-article step and the render
     stage, `parsed` and `validated` the load and validate stages' caches of files,
-    `joins` what the link stage's site-wide joins kept from the last build; `serve` passes
+    `joins` what the link stage kept from the last build; `serve` passes
     versions that reuse the previous build (incremental.py). `search=False`
     leaves the search index out (`serve` builds it after writing the pages).
     """
