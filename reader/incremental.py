@@ -57,7 +57,7 @@ class LinkCache:
                 self.entries.clear()
             self.settings = tools.settings
         entry = self.entries.get(article.slug)
-        if entry is not None and entry[0] == article and entry[1] == annotations:
+        if entry is not None and (entry[0] is article or entry[0] == article) and entry[1] == annotations:
             return entry[2]
         result = link_article(article, annotations, tools)
         self.entries[article.slug] = (article, annotations, result)
