@@ -8,6 +8,12 @@ paragraph N (the `#p-N` anchor of the article page), the text the actor pages
 quote; a note's `actors` are those its editors listed plus those its quote names,
 as on the actor pages. The CSV is RFC 4180 (UTF-8, CRLF, quoted when needed),
 one row per note in `CSV_COLUMNS` order.
+
+`serve` makes both files again after every edit, so each article's share of them
+(its entry in "articles" and "mentions", its notes as JSON and as CSV rows) is kept
+as UTF-8 bytes between calls and made again only when an entry it is made from
+changed (`_Shares`): a call after a one-article edit costs a C pass over each
+table it reads, that article's share, and a join of bytes.
 """
 from __future__ import annotations
 
@@ -15,13 +21,17 @@ import csv
 import io
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import TypeVar
 
 from . import urls
+from .dictdiff import differing_keys
 from .link import LinkedSite
 from .placing import PlacedNote
+
+T = TypeVar("T")
 
 DATA_VERSION = 1
 CSV_COLUMNS = ("article", "id", "permalink", "number", "kind", "verdict", "claim", "quote", "note",
@@ -34,25 +44,36 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def reader_json(linked: LinkedSite) -> bytes:
     """/data/reader.json: articles, actors, mentions, notes, claims and stances, keyed by the content's ids.
 
-    Written as `json.dumps` would write the whole, but the two parts that grow with the corpus
-    (mentions, notes) are joined from each article's JSON (UTF-8 bytes), made again only when that
-    article's inputs changed (`_FRAGMENTS`): `serve` remakes this file on every edit.
+    Written as `json.dumps` would write the whole, but joined from the JSON of each article's, claim's
+    and stance's share (`_Shares`) in a single join: at 10,000 articles the file is about 100 MB, and
+    each copy of it costs some 40 ms.
     """
     site = linked.content.site
-    slugs = [a.slug for a in linked.content.articles]
-    notes = _notes_with_actors(linked)
+    slugs = list(linked.articles_by_slug)  # content order in one read (in serve, `a.slug` is a read per record)
+    articles = _article_shares(linked, slugs)
     parts = {
-        "version": _dumps(DATA_VERSION),
-        "site": _dumps({"title": site.title, "description": site.description, "url": site.base_url,
-                        "language": site.language}),
-        "articles": _dumps([_article(linked, slug) for slug in slugs]),
-        "actors": _dumps([_actor(linked, a.id) for a in linked.content.actors]),
-        "mentions": b"{" + b",".join(_mentions_json(linked, slug) for slug in slugs) + b"}",
-        "annotations": b"[" + b",".join(filter(None, (_notes_json(linked, slug, notes[slug]) for slug in slugs))) + b"]",
-        "claims": _dumps([_claim(linked, c.id) for c in linked.content.claims]),
-        "stances": _dumps([_stance(linked, s.key) for s in site.stances]),
+        "version": [_dumps(DATA_VERSION)],
+        "site": [_dumps({"title": site.title, "description": site.description, "url": site.base_url,
+                         "language": site.language})],
+        "articles": _enclosed(b"[", [entry for entry, _ in articles], b"]"),
+        "actors": [_dumps([_actor(linked, a.id) for a in linked.content.actors])],
+        "mentions": _enclosed(b"{", [mentions for _, mentions in articles], b"}"),
+        "annotations": _enclosed(b"[", [items for items, _ in _note_shares(linked, slugs) if items], b"]"),
+        "claims": _enclosed(b"[", _claim_shares(linked), b"]"),
+        "stances": _enclosed(b"[", _stance_shares(linked), b"]"),
     }
-    return b"{" + b",".join(_dumps(key) + b":" + value for key, value in parts.items()) + b"}\n"
+    pieces = [b"{"]
+    for key, value in parts.items():
+        pieces.extend((b"," if len(pieces) > 1 else b"", _dumps(key), b":"))
+        pieces.extend(value)
+    pieces.append(b"}\n")
+    return b"".join(pieces)
+
+
+def annotations_csv(linked: LinkedSite) -> bytes:
+    """/data/annotations.csv: one row per note, columns in CSV_COLUMNS order."""
+    slugs = [a.slug for a in linked.content.articles]
+    return b"".join([_csv([CSV_COLUMNS]), *(rows for _, rows in _note_shares(linked, slugs))])
 
 
 def _dumps(value) -> bytes:
@@ -60,43 +81,173 @@ def _dumps(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-_FRAGMENTS: dict[tuple[str, str], tuple[tuple, bytes]] = {}
-"""(part, article slug) -> (the inputs, the part's JSON for that article), from the last build."""
+def _enclosed(opening: bytes, items: list[bytes], closing: bytes) -> list[bytes]:
+    """The pieces of a JSON array or object whose items (or members) are `items`."""
+    if not items:
+        return [opening, closing]
+    pieces = [b","] * (2 * len(items) + 1)
+    pieces[1::2] = items
+    pieces[0], pieces[-1] = opening, closing
+    return pieces
 
 
-def _fragment(part: str, slug: str, inputs: tuple, make: Callable[[], object]) -> bytes:
-    """`_dumps(make())`, reused while each of `inputs` is the same object as, or equal to, last time."""
-    entry = _FRAGMENTS.get((part, slug))
-    if entry is None or len(entry[0]) != len(inputs) or not all(a is b or a == b for a, b in zip(entry[0], inputs)):
-        entry = _FRAGMENTS[(part, slug)] = (inputs, _dumps(make()))
-    return entry[1]
-
-
-def _mentions_json(linked: LinkedSite, slug: str) -> bytes:
-    """`"slug":{...}`, the article's entry in "mentions"."""
-    body, counts = linked.bodies[slug], linked.counts[slug]
-    return _fragment("mentions", slug, (body, counts), lambda: {slug: _mentions(linked, slug)})[1:-1]
-
-
-def _notes_json(linked: LinkedSite, slug: str, notes: list[tuple[PlacedNote, list[str]]]) -> bytes:
-    """This article's notes as JSON array items (no brackets; empty when it has none)."""
-    html = tuple(linked.note_html[(slug, note.annotation.id)] for note, _ in notes)
-    inputs = (linked.content.site.base_url, tuple(note for note, _ in notes), html, tuple(tuple(a) for _, a in notes))
-    return _fragment("notes", slug, inputs, lambda: [_annotation(linked, slug, note, actors) for note, actors in notes])[1:-1]
-
-
-def annotations_csv(linked: LinkedSite) -> bytes:
-    """/data/annotations.csv: one row per note, columns in CSV_COLUMNS order."""
+def _csv(rows: list) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for slug, notes in _notes_with_actors(linked).items():
-        for note, actors in notes:
-            row = _annotation(linked, slug, note, actors)
-            row.update(actors=" ".join(actors), source_urls=" ".join(s["url"] for s in row["sources"]),
-                       note=row["note_text"])
-            writer.writerow([_cell(row[column]) for column in CSV_COLUMNS])
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue().encode("utf-8")
+
+
+class _Shares:
+    """One share of an output per key (an article slug, a claim id, a stance key), kept from the last call:
+    a memo, the output is the same without it.
+
+    A share is made again only when the site's base URL changed or an entry of its key changed in one of
+    the tables it is made from. `differing_keys` finds those entries in one C pass when, as between two
+    `serve` builds, almost every entry is the very same object as last time; when the keys are the same
+    too, the other shares are kept without a Python step per key.
+    """
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.position: dict[str, int] = {}
+        self.base_url: str | None = None
+        self.tables: dict[str, dict] = {}
+        self.made: list = []
+
+    def of(self, keys: list[str], base_url: str, tables: dict[str, dict], make: Callable[[str], T]) -> list[T]:
+        """`make(key)` for each of `keys` (unique); `tables` are keyed by those keys or by (key, ...)."""
+        if base_url != self.base_url or tables.keys() != self.tables.keys():
+            made = [make(key) for key in keys]
+        elif keys == self.keys:
+            made = list(self.made)
+            for key in _stale(self.tables, tables) & self.position.keys():
+                made[self.position[key]] = make(key)
+        else:
+            stale, position, kept = _stale(self.tables, tables), self.position, self.made
+            made = [kept[position[key]] if key in position and key not in stale else make(key) for key in keys]
+        if keys != self.keys:
+            self.keys, self.position = keys, {key: n for n, key in enumerate(keys)}
+        self.base_url, self.tables, self.made = base_url, tables, made
+        return made
+
+
+def _stale(before: dict[str, dict], after: dict[str, dict]) -> set[str]:
+    """The keys with an entry that differs between the tables `before` and `after`."""
+    stale: set[str] = set()
+    for name, table in after.items():
+        if before[name] is not table:
+            changed, _ = differing_keys(before[name], table)
+            stale.update(key[0] if isinstance(key, tuple) else key for key in changed)
+    return stale
+
+
+def _table(mapping) -> dict:
+    """One of the linked site's tables as a dict: the very dict when it is one (a second call with the same
+    site then skips it); in `serve`, a tracking view, read entry by entry so that each read is recorded."""
+    return mapping if type(mapping) is dict else dict(mapping)
+
+
+def _fields(records: Iterable, keys: list[str]) -> dict[str, dict]:
+    # vars(): a record's fields in one read (in `serve`, one tracked read of the whole record), the same
+    # dict while the record is the same object.
+    return dict(zip(keys, map(vars, records)))
+
+
+_ARTICLES, _NOTES, _CLAIMS, _STANCES = _Shares(), _Shares(), _Shares(), _Shares()
+
+
+def _article_shares(linked: LinkedSite, slugs: list[str]) -> list[tuple[bytes, bytes]]:
+    """Per article: its entry in "articles" and its member of "mentions", as JSON."""
+    tables = {"articles": _fields(linked.articles_by_slug.values(), slugs), "bodies": _table(linked.bodies),
+              "counts": _table(linked.counts)}
+    return _ARTICLES.of(slugs, linked.content.site.base_url, tables, lambda slug: (
+        _dumps(_article(linked, slug)), _dumps({slug: _mentions(linked, slug)})[1:-1]))
+
+
+def _note_shares(linked: LinkedSite, slugs: list[str]) -> list[tuple[bytes, bytes]]:
+    """Per article: its notes as JSON array items (empty when it has none) and as CSV rows."""
+    actors = _NOTE_ACTORS.of(_table(linked.annotations_by_actor))
+    tables = {"notes": _table(linked.notes), "note_html": _table(linked.note_html), "actors": actors}
+    return _NOTES.of(slugs, linked.content.site.base_url, tables,
+                     lambda slug: _notes_share(linked, slug, actors.get(slug, {})))
+
+
+def _notes_share(linked: LinkedSite, slug: str, actors: dict[str, list[str]]) -> tuple[bytes, bytes]:
+    notes = [_annotation(linked, slug, note, actors.get(note.annotation.id, [])) for note in linked.notes[slug]]
+    rows = [{**note, "actors": " ".join(note["actors"]), "source_urls": " ".join(s["url"] for s in note["sources"]),
+             "note": note["note_text"]} for note in notes]
+    return _dumps(notes)[1:-1], _csv([[_cell(row[column]) for column in CSV_COLUMNS] for row in rows])
+
+
+def _claim_shares(linked: LinkedSite) -> list[bytes]:
+    claims = linked.content.claims
+    ids = [c.id for c in claims]
+    tables = {"claims": _fields(claims, ids), "notes": _table(linked.annotations_by_claim)}
+    return _CLAIMS.of(ids, linked.content.site.base_url, tables, lambda claim_id: _dumps(_claim(linked, claim_id)))
+
+
+def _stance_shares(linked: LinkedSite) -> list[bytes]:
+    stances = linked.content.site.stances
+    keys = [s.key for s in stances]
+    tables = {"stances": dict(zip(keys, stances)), "articles": _table(linked.by_stance)}
+    return _STANCES.of(keys, linked.content.site.base_url, tables, lambda key: _dumps(_stance(linked, key)))
+
+
+class _NoteActors:
+    """`annotations_by_actor` turned around: article slug -> {annotation id: the actor ids its note concerns,
+    sorted} (articles without such notes left out), kept from the last call (a memo).
+
+    Turning all of it around costs O(notes) per call; instead each actor's pairs are grouped by article
+    once, again only when they change, and only the articles whose groups changed are turned around again.
+    """
+
+    def __init__(self) -> None:
+        self.groups: dict[str, tuple[tuple, dict[str, list[str]]]] = {}
+        """Actor id -> (its pairs as last seen, their annotation ids by article slug)."""
+        self.table: dict[str, dict[str, list[str]]] = {}
+
+    def of(self, by_actor: dict[str, tuple[tuple[str, str], ...]]) -> dict[str, dict[str, list[str]]]:
+        groups = {actor_id: self._grouped(actor_id, pairs) for actor_id, pairs in by_actor.items()}
+        moved = _moved(self.groups, groups)
+        if moved:  # a new dict: `_NOTES` keeps the last one to compare with
+            table = {slug: actors for slug, actors in self.table.items() if slug not in moved}
+            table.update(_turned_around(groups, moved))
+            self.table = table
+        self.groups = groups
+        return self.table
+
+    def _grouped(self, actor_id: str, pairs: tuple[tuple[str, str], ...]) -> tuple[tuple, dict[str, list[str]]]:
+        old = self.groups.get(actor_id)
+        if old is not None and (old[0] is pairs or old[0] == pairs):
+            return old if old[0] is pairs else (pairs, old[1])  # the new tuple: `is` next time
+        grouped: dict[str, list[str]] = defaultdict(list)
+        for slug, annotation_id in pairs:
+            grouped[slug].append(annotation_id)
+        return pairs, dict(grouped)
+
+
+def _moved(before: dict[str, tuple], after: dict[str, tuple]) -> set[str]:
+    """Slugs of the articles whose notes gained or lost an actor between two groupings."""
+    moved: set[str] = set()
+    for actor_id in before.keys() | after.keys():
+        old, new = before.get(actor_id, (None, {}))[1], after.get(actor_id, (None, {}))[1]
+        if old is not new:
+            moved.update(slug for slug in old.keys() | new.keys() if old.get(slug) != new.get(slug))
+    return moved
+
+
+def _turned_around(groups: dict[str, tuple], slugs: set[str]) -> dict[str, dict[str, list[str]]]:
+    """The table's entries for `slugs` (those whose notes concern no actor left out)."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for actor_id, (_, grouped) in groups.items():
+        for slug in grouped.keys() & slugs:
+            notes = found.setdefault(slug, {})
+            for annotation_id in grouped[slug]:
+                notes.setdefault(annotation_id, []).append(actor_id)
+    return {slug: {note: sorted(actors) for note, actors in notes.items()} for slug, notes in found.items()}
+
+
+_NOTE_ACTORS = _NoteActors()
 
 
 def _article(linked: LinkedSite, slug: str) -> dict:
@@ -123,16 +274,6 @@ def _mentions(linked: LinkedSite, slug: str) -> dict:
         places[mention.actor].append({"paragraph": mention.paragraph, "start": mention.start, "end": mention.end,
                                       "text": mention.text})
     return {actor_id: {"count": count, "places": places[actor_id]} for actor_id, count in linked.counts[slug]}
-
-
-def _notes_with_actors(linked: LinkedSite) -> dict[str, list[tuple[PlacedNote, list[str]]]]:
-    """Article slug -> (note, actor ids it concerns) for each of its notes in reading order; articles in order."""
-    concerns: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for actor_id, keys in linked.annotations_by_actor.items():
-        for key in keys:
-            concerns[key].append(actor_id)
-    return {a.slug: [(note, sorted(concerns[(a.slug, note.annotation.id)])) for note in linked.notes[a.slug]]
-            for a in linked.content.articles}
 
 
 def _annotation(linked: LinkedSite, slug: str, note: PlacedNote, actors: list[str]) -> dict:
