@@ -43,6 +43,9 @@ class LinkedSite:
     """(article slug, annotation id) -> the note as block HTML and as inline HTML (for sidenotes)."""
     annotations_by_actor: dict[str, tuple[tuple[str, str], ...]]
     """Actor id -> (slug, annotation id) of notes that concern it (by `actors:` or a mention in the quote)."""
+    concerns: dict[str, tuple[tuple[str, str], ...]]
+    """Article slug -> (actor id, annotation id) for each actor its notes concern, notes in reading
+    order, actors sorted within a note (`annotations_by_actor` by article)."""
     annotations_by_claim: dict[str, tuple[tuple[str, str], ...]]
     """Claim id -> (slug, annotation id), articles newest first."""
     texts: dict[str, str]
@@ -187,6 +190,7 @@ def link_site(content: Content, diagnostics: Diagnostics | None = None,
         notes={slug: la.notes for slug, la in articles.items()},
         note_html=joins.keyed(la.note_html for la in articles.values()),
         annotations_by_actor=joins.annotations_by_actor(articles),
+        concerns={slug: la.concerns for slug, la in articles.items()},
         annotations_by_claim=joins.annotations_by_claim(content, articles),
         mentions=kept.mentions(content, articles),
         counts=counts,

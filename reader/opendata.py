@@ -166,10 +166,17 @@ def _article_shares(linked: LinkedSite, slugs: list[str]) -> list[tuple[bytes, b
 
 def _note_shares(linked: LinkedSite, slugs: list[str]) -> list[tuple[bytes, bytes]]:
     """Per article: its notes as JSON array items (empty when it has none) and as CSV rows."""
-    actors = _NOTE_ACTORS.of(_table(linked.annotations_by_actor))
-    tables = {"notes": _table(linked.notes), "note_html": _table(linked.note_html), "actors": actors}
+    tables = {"notes": _table(linked.notes), "note_html": _table(linked.note_html), "concerns": _table(linked.concerns)}
     return _NOTES.of(slugs, linked.content.site.base_url, tables,
-                     lambda slug: _notes_share(linked, slug, actors.get(slug, {})))
+                     lambda slug: _notes_share(linked, slug, _actors_by_note(linked.concerns[slug])))
+
+
+def _actors_by_note(concerns: tuple[tuple[str, str], ...]) -> dict[str, list[str]]:
+    """Annotation id -> the actor ids its note concerns (sorted, as the link stage lists them)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for actor_id, annotation_id in concerns:
+        found[annotation_id].append(actor_id)
+    return found
 
 
 def _notes_share(linked: LinkedSite, slug: str, actors: dict[str, list[str]]) -> tuple[bytes, bytes]:
@@ -193,61 +200,6 @@ def _stance_shares(linked: LinkedSite) -> list[bytes]:
     return _STANCES.of(keys, linked.content.site.base_url, tables, lambda key: _dumps(_stance(linked, key)))
 
 
-class _NoteActors:
-    """`annotations_by_actor` turned around: article slug -> {annotation id: the actor ids its note concerns,
-    sorted} (articles without such notes left out), kept from the last call (a memo).
-
-    Turning all of it around costs O(notes) per call; instead each actor's pairs are grouped by article
-    once, again only when they change, and only the articles whose groups changed are turned around again.
-    """
-
-    def __init__(self) -> None:
-        self.groups: dict[str, tuple[tuple, dict[str, list[str]]]] = {}
-        """Actor id -> (its pairs as last seen, their annotation ids by article slug)."""
-        self.table: dict[str, dict[str, list[str]]] = {}
-
-    def of(self, by_actor: dict[str, tuple[tuple[str, str], ...]]) -> dict[str, dict[str, list[str]]]:
-        groups = {actor_id: self._grouped(actor_id, pairs) for actor_id, pairs in by_actor.items()}
-        moved = _moved(self.groups, groups)
-        if moved:  # a new dict: `_NOTES` keeps the last one to compare with
-            table = {slug: actors for slug, actors in self.table.items() if slug not in moved}
-            table.update(_turned_around(groups, moved))
-            self.table = table
-        self.groups = groups
-        return self.table
-
-    def _grouped(self, actor_id: str, pairs: tuple[tuple[str, str], ...]) -> tuple[tuple, dict[str, list[str]]]:
-        old = self.groups.get(actor_id)
-        if old is not None and (old[0] is pairs or old[0] == pairs):
-            return old if old[0] is pairs else (pairs, old[1])  # the new tuple: `is` next time
-        grouped: dict[str, list[str]] = defaultdict(list)
-        for slug, annotation_id in pairs:
-            grouped[slug].append(annotation_id)
-        return pairs, dict(grouped)
-
-
-def _moved(before: dict[str, tuple], after: dict[str, tuple]) -> set[str]:
-    """Slugs of the articles whose notes gained or lost an actor between two groupings."""
-    moved: set[str] = set()
-    for actor_id in before.keys() | after.keys():
-        old, new = before.get(actor_id, (None, {}))[1], after.get(actor_id, (None, {}))[1]
-        if old is not new:
-            moved.update(slug for slug in old.keys() | new.keys() if old.get(slug) != new.get(slug))
-    return moved
-
-
-def _turned_around(groups: dict[str, tuple], slugs: set[str]) -> dict[str, dict[str, list[str]]]:
-    """The table's entries for `slugs` (those whose notes concern no actor left out)."""
-    found: dict[str, dict[str, list[str]]] = {}
-    for actor_id, (_, grouped) in groups.items():
-        for slug in grouped.keys() & slugs:
-            notes = found.setdefault(slug, {})
-            for annotation_id in grouped[slug]:
-                notes.setdefault(annotation_id, []).append(actor_id)
-    return {slug: {note: sorted(actors) for note, actors in notes.items()} for slug, notes in found.items()}
-
-
-_NOTE_ACTORS = _NoteActors()
 
 
 def _article(linked: LinkedSite, slug: str) -> dict:
