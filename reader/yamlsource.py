@@ -68,6 +68,20 @@ class Positions:
         return self.source.at(*mark) if mark else self.of(*path)
 
 
+def _too_deep(text: str) -> int | None:
+    """Offset of the first '[' or '{' that opens a value deeper than MAX_DEPTH (the document's own
+    mapping or list counted), as `_Builder` would have found it had the parser got that far."""
+    depth = 1
+    for offset, char in enumerate(text):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return offset
+        elif char in "]}":
+            depth = max(depth - 1, 1)
+    return None
+
+
 @dataclass(frozen=True)
 class YamlDocument:
     value: object
@@ -85,6 +99,11 @@ def read_yaml(text: str, source: Source, diagnostics: Diagnostics) -> YamlDocume
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = lines.at(mark.index) if mark else source
+        if "maximum nesting depth" in str(exc.problem):  # libyaml (PyYAML >= 6.0.4) looks ahead and stops first
+            too_deep = _too_deep(text)
+            diagnostics.error(lines.at(too_deep) if too_deep is not None else where,
+                              f"YAML nested deeper than {MAX_DEPTH} levels")
+            return None
         diagnostics.error(where, f"invalid YAML: {exc.problem or exc.context}",
                           "check indentation, and quote values that contain ': ' or start with a special character")
         return None
