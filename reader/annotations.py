@@ -1,8 +1,9 @@
 """Validate annotation files and claims: raw YAML -> frozen `Annotation`s and `Claim`s, with diagnostics.
 
-Contract: `validate_claims(raw, diagnostics)` and `validate_annotations(files,
-articles, actor_ids, claim_ids, diagnostics)` return what is valid and report
-the rest at its file and line. Field rules (DESIGN.md §3):
+Contract: `validate_claims(raw, diagnostics)` and `validate_file(raw, actor_ids,
+claim_ids, diagnostics)` return what is valid and report the rest at its file
+and line; `in_article_order` puts the files' annotations together and runs the
+checks across files. Field rules (DESIGN.md §3):
 - `id` is a key (a-z, 0-9, hyphens) unique within its file; the file's stem
   is an article slug;
 - `kind` is one of ANNOTATION_KINDS; a fact-check needs a `verdict` and at
@@ -14,7 +15,10 @@ Anchoring the quote is the link stage's job (`anchor.py`).
 """
 from __future__ import annotations
 
-from .diagnostics import Diagnostics, did_you_mean
+from collections.abc import Sequence
+from itertools import chain, repeat
+
+from .diagnostics import Diagnostic, Diagnostics, Source, did_you_mean
 from .fields import Fields, describe
 from .load import RawFile
 from .model import ANNOTATION_KINDS, VERDICTS, Annotation, Claim, Link
@@ -36,35 +40,9 @@ def validate_claims(raw: RawFile | None, diagnostics: Diagnostics) -> tuple[Clai
     return tuple(claims)
 
 
-def _each_time(kind, raw, context, diagnostics, make):
-    return make(diagnostics)
-
-
-def validate_annotations(files: tuple[RawFile, ...], article_slugs: list[str], actor_ids: list[str],
-                         claim_ids: list[str], diagnostics: Diagnostics, memo=_each_time) -> tuple[Annotation, ...]:
-    """Every valid annotation, files in `article_slugs` order, items in file order.
-
-    `memo` is `ValidationCache.validate` (validate.py), which reuses a file's result when neither it nor
-    the actors and claims it may name changed; the checks across files (`see`) run every time.
-    """
-    order = {slug: index for index, slug in enumerate(article_slugs)}
-    context = (tuple(actor_ids), tuple(claim_ids))
-    annotations: list[Annotation] = []
-    for raw in files:
-        if raw.stem not in order:
-            guess = did_you_mean(raw.stem, article_slugs)
-            diagnostics.error(raw.source, f"annotations for an unknown article '{raw.stem}'",
-                              f"did you mean '{guess}.yaml'?" if guess else
-                              "name the file after the article: content/annotations/<article-slug>.yaml")
-            continue
-        annotations.extend(memo("annotations", raw, context, diagnostics,
-                                lambda found, raw=raw: _file(raw, actor_ids, claim_ids, found)))
-    annotations.sort(key=lambda a: order[a.article])  # stable: file order within an article
-    _check_see(annotations, files, article_slugs, diagnostics)
-    return tuple(annotations)
-
-
-def _file(raw: RawFile, actor_ids: list[str], claim_ids: list[str], diagnostics: Diagnostics) -> list[Annotation]:
+def validate_file(raw: RawFile, actor_ids: list[str], claim_ids: list[str],
+                  diagnostics: Diagnostics) -> list[Annotation]:
+    """The valid annotations of one file, in file order."""
     seen: dict[str, int] = {}
     found = []
     for index, item in enumerate(raw.data):
@@ -83,6 +61,32 @@ def _file(raw: RawFile, actor_ids: list[str], claim_ids: list[str], diagnostics:
         seen[annotation.id] = annotation.source.line
         found.append(annotation)
     return found
+
+
+def in_article_order(files: Sequence[RawFile], validated: Sequence[list[Annotation]],
+                     problems: Sequence[tuple[Diagnostic, ...]], article_slugs: list[str],
+                     diagnostics: Diagnostics) -> tuple[Annotation, ...]:
+    """Every valid annotation, files in `article_slugs` order, items in file order.
+
+    `validated` and `problems` are what `validate_file` gave for each of `files`, and are reported here in
+    file order; a file named after no article is reported instead. The checks across files (`see`) follow.
+    """
+    known = set(article_slugs)
+    by_article: dict[str, list[list[Annotation]]] = {}
+    for raw, annotations, found in zip(files, validated, problems):
+        if raw.stem not in known:
+            guess = did_you_mean(raw.stem, article_slugs)
+            diagnostics.error(raw.source, f"annotations for an unknown article '{raw.stem}'",
+                              f"did you mean '{guess}.yaml'?" if guess else
+                              "name the file after the article: content/annotations/<article-slug>.yaml")
+            continue
+        diagnostics.items.extend(found)
+        by_article.setdefault(raw.stem, []).append(annotations)
+    # an article listed twice (a link to another article file) has its notes where it is listed last
+    slugs = reversed(dict.fromkeys(reversed(article_slugs)))
+    ordered = tuple(chain.from_iterable(chain.from_iterable(map(by_article.get, slugs, repeat(())))))
+    _check_see(ordered, files, by_article, known, article_slugs, diagnostics)
+    return ordered
 
 
 def _annotation(raw: RawFile, fields: Fields, actor_ids: list[str], claim_ids: list[str],
@@ -165,26 +169,34 @@ def _sources(fields: Fields, kind: str | None) -> tuple[Link, ...]:
     return tuple(sources)
 
 
-def _check_see(annotations: list[Annotation], files: tuple[RawFile, ...], article_slugs: list[str],
+def _check_see(annotations: tuple[Annotation, ...], files: Sequence[RawFile],
+               by_article: dict[str, list[list[Annotation]]], known_slugs: set[str], article_slugs: list[str],
                diagnostics: Diagnostics) -> None:
     """`see: [slug]` or `[slug#annotation-id]` must name an article (and one of its annotations)."""
-    ids = {(a.article, a.id) for a in annotations}
-    known_slugs = set(article_slugs)
-    raw_of = {f.stem: f for f in files}
-    index_of = {(f.stem, item.get("id")): index for f in files  # where each item stands in its file
-                for index, item in enumerate(f.data) if isinstance(item, dict) and isinstance(item.get("id"), str)}
+    ids: dict[str, set[str]] = {}  # of the articles named with '#', as they are met
     for annotation in annotations:
-        positions = raw_of[annotation.article].positions
-        index_in_file = index_of[(annotation.article, annotation.id)]
         for number, target in enumerate(annotation.see):
             slug, _, target_id = target.partition("#")
             if slug not in known_slugs:
                 guess = did_you_mean(slug, article_slugs)
-                diagnostics.error(positions.of(index_in_file, "see", number), f"'see' names an unknown article '{slug}'",
+                diagnostics.error(_see_position(files, annotation, number), f"'see' names an unknown article '{slug}'",
                                   f"did you mean '{guess}'?" if guess else "use an article slug, e.g. my-article#note-id")
-            elif target_id and (slug, target_id) not in ids:
-                known = sorted(i for s, i in ids if s == slug)
+                continue
+            if target_id and slug not in ids:
+                ids[slug] = {a.id for a in chain.from_iterable(by_article.get(slug, ()))}
+            if target_id and target_id not in ids[slug]:
+                known = sorted(ids[slug])
                 guess = did_you_mean(target_id, known)
-                diagnostics.error(positions.of(index_in_file, "see", number),
+                diagnostics.error(_see_position(files, annotation, number),
                                   f"'see' names an unknown annotation '{target_id}' of {slug}",
                                   f"did you mean '{slug}#{guess}'?" if guess else f"{slug} has: {', '.join(known) or 'no annotations'}")
+
+
+def _see_position(files: Sequence[RawFile], annotation: Annotation, number: int) -> Source:
+    """Where the `number`th target of `annotation`'s `see` stands: in its file, at the last item with its id
+    as written (or else as `Fields.string` read it, stripped)."""
+    raw = [f for f in files if f.stem == annotation.article][-1]
+    ids = [item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None for item in raw.data]
+    exact = [index for index, value in enumerate(ids) if value == annotation.id]
+    stripped = [index for index, value in enumerate(ids) if value is not None and value.strip() == annotation.id]
+    return raw.positions.of((exact or stripped)[-1], "see", number)

@@ -2,19 +2,28 @@
 
 A record with errors is left out (nothing is half-built); the run still goes on,
 so that one build reports every problem in the site.
+
+`serve` passes a `ValidationCache`, so that a rebuild costs in proportion to what
+changed: each kind of file is validated as a `_Batch`, which validates again only
+the files that are not the same objects as last time (load returns the same
+`RawFile` for an unchanged file), and the checks across files are reused while
+their inputs are the same objects. Either way the result and the diagnostics, in
+their order, are those of a validation from scratch.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TypeVar
+from itertools import chain, compress, count, repeat
+from operator import attrgetter, is_, is_not
+from typing import Any, Generic, TypeVar
 
-from .annotations import validate_annotations, validate_claims
+from .annotations import in_article_order, validate_claims, validate_file
 from .diagnostics import Diagnostic, Diagnostics, did_you_mean
 from .fields import Fields, describe
 from .load import RawFile, RawSite
 from .mentions import fold
-from .model import ACTOR_KINDS, Actor, Article, Content, Link, Page, Site, Stance
+from .model import ACTOR_KINDS, Actor, Annotation, Article, Content, Link, Page, Site, Stance
 
 SITE_FIELDS = {"title", "description", "base_url", "language", "link_mentions", "unlinked_phrases", "stances"}
 ARTICLE_FIELDS = {
@@ -27,49 +36,160 @@ ARTICLE_OPTIONAL_TEXT = ("summary", "standfirst", "section", "image_caption", "a
 ACTOR_FIELDS = {"name", "kind", "aliases", "role", "links"}
 PAGE_FIELDS = {"title", "menu"}
 T = TypeVar("T")
+_NOTHING = object()  # the context of a batch that never ran
 
 
-class ValidationCache:
-    """What validating each file gave, kept with the file (by identity: the load stage's `ParseCache`
-    returns the same `RawFile` for an unchanged text) and the other files' keys it was checked against.
+class _Batch(Generic[T]):
+    """The last validation of a sequence of items (files, or articles): each one's value and problems.
 
-    `serve` passes one, so that an edit validates again only the files it touched.
+    An item's value is made again only if the item is not one of the last run's (by identity: a value
+    also depends on where things stand in its file, which equal records need not share) or `context`
+    (the keys it may name) differs; the lists are never changed once made, so callers may keep them.
     """
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[str, str], tuple[RawFile, tuple, object, tuple[Diagnostic, ...]]] = {}
+        self.items: Sequence = ()
+        self.context: object = _NOTHING
+        self.values: list[T | None] = []
+        self.problems: list[tuple[Diagnostic, ...]] = []
+        self.flat: list[Diagnostic] = []
+        """Every item's problems, in item order."""
 
-    def validate(self, kind: str, raw: RawFile, context: tuple, diagnostics: Diagnostics,
-                 make: Callable[[Diagnostics], T]) -> T:
-        """`make(diagnostics)` once per file and context; later calls replay its result and its problems."""
-        key = (kind, raw.source.path)
-        entry = self._entries.get(key)
-        if entry is None or entry[0] is not raw or entry[1] != context:
+    def run(self, items: Sequence, context: object, make: Callable[[Any, Diagnostics], T | None]) -> list[T | None]:
+        """Each item's value, as `make(item, diagnostics)` gives it; their problems are in `flat` after."""
+        in_place = context == self.context and len(items) == len(self.items)
+        if in_place:  # the usual edit: the same files in the same places, one of them new
+            values, problems = self.values, self.problems
+            changed = list(compress(count(), map(is_not, items, self.items)))  # C loops: 10,000 items in ~0.2 ms
+        elif context == self.context:  # files added or removed
+            values, problems, changed = self._by_identity(items)
+        else:
+            values, problems, changed = [None] * len(items), [()] * len(items), range(len(items))
+        if changed or not in_place:
+            values, problems = list(values), list(problems)  # the lists handed out are never changed
+            clean = in_place and not any(map(problems.__getitem__, changed))
+            for index in changed:
+                found = Diagnostics()
+                values[index], problems[index] = make(items[index], found), tuple(found.items)
+            if not (clean and not any(map(problems.__getitem__, changed))):
+                self.flat = list(chain.from_iterable(problems))
+            self.values, self.problems = values, problems
+        self.items, self.context = items, context
+        return self.values
+
+    def _by_identity(self, items: Sequence) -> tuple[list, list, list[int]]:
+        """The last values and problems of the items that were there last time, wherever they are now;
+        and the positions of the others."""
+        earlier = dict(zip(map(id, self.items), range(len(self.items))))
+        new = len(self.items)  # (the position of an item not seen before, past the last one)
+        places = list(map(earlier.get, map(id, items), repeat(new)))
+        values = list(map([*self.values, None].__getitem__, places))
+        problems = list(map([*self.problems, ()].__getitem__, places))
+        return values, problems, list(compress(count(), map(new.__eq__, places)))
+
+
+class _Order:
+    """Articles newest first, then by slug, from an articles `_Batch`'s values; the last order is kept
+    while no article moved (an edit of a body keeps its date and slug)."""
+
+    def __init__(self) -> None:
+        self.values: list[Article | None] = []
+        self.places: list[int] = []
+        """Positions in `values` of the valid articles, in order."""
+        self.sorted: tuple[Article, ...] = ()
+
+    def sort(self, values: list[Article | None]) -> tuple[Article, ...]:
+        if values is self.values:
+            return self.sorted
+        if not self._same_places(values):
+            valid = compress(count(), map(is_not, values, repeat(None)))
+            self.places = sorted(valid, key=lambda index: _newest_first(values[index]))
+        self.values, self.sorted = values, tuple(map(values.__getitem__, self.places))
+        return self.sorted
+
+    def _same_places(self, values: list[Article | None]) -> bool:
+        if len(values) != len(self.values):
+            return False
+        for index in compress(count(), map(is_not, values, self.values)):
+            old, new = self.values[index], values[index]
+            if old is None or new is None or _newest_first(old) != _newest_first(new):
+                return False
+        return True
+
+
+def _newest_first(article: Article) -> tuple[int, str]:
+    return -article.date.toordinal(), article.slug
+
+
+class _Memo:
+    """The last result of one check across files, with its problems, kept while its inputs are the same:
+    `same` item by item by identity (where things stand in files is part of a record), `equal` by value."""
+
+    def __init__(self) -> None:
+        self.same: Sequence = ()
+        self.equal: object = _NOTHING
+        self.result: tuple[object, tuple[Diagnostic, ...]] | None = None
+
+    def run(self, same: Sequence, equal: object, diagnostics: Diagnostics, make: Callable[[Diagnostics], T]) -> T:
+        if (self.result is None or equal != self.equal or len(same) != len(self.same)
+                or not all(map(is_, same, self.same))):
             found = Diagnostics()
-            entry = self._entries[key] = (raw, context, make(found), tuple(found.items))
-        diagnostics.items.extend(entry[3])
-        return entry[2]  # type: ignore[return-value]
+            self.result = make(found), tuple(found.items)
+        self.same, self.equal = same, equal
+        diagnostics.items.extend(self.result[1])
+        return self.result[0]  # type: ignore[return-value]
+
+
+class ValidationCache:
+    """What the last validation found, kind by kind, for `validate_site` to reuse (see the module
+    docstring). `serve` passes one, so that an edit validates again only what it touched."""
+
+    def __init__(self) -> None:
+        self.site, self.actors, self.pages = _Batch[Site](), _Batch[Actor](), _Batch[Page]()
+        self.articles, self.unknown_actors = _Batch[Article](), _Batch[None]()
+        self.order = _Order()
+        self.claims, self.annotation_files = _Batch(), _Batch[list[Annotation]]()
+        self.annotations, self.aliases = _Memo(), _Memo()
 
 
 def validate_site(raw: RawSite, diagnostics: Diagnostics, cache: ValidationCache | None = None) -> Content | None:
     """The whole site, or None when site.yaml itself is unusable."""
-    site = _site(raw.site, diagnostics) if raw.site else None
+    cache = cache or ValidationCache()
+    sites = _run(cache.site, (raw.site,) if raw.site else (), (), diagnostics, _site)
+    site = sites[0] if sites else None
     if site is None:
         return None
-    cache = cache or ValidationCache()
     stance_keys = [s.key for s in site.stances]
-    actors = tuple(a for a in (cache.validate("actor", f, (), diagnostics, partial(_actor, f)) for f in raw.actors) if a)
-    articles = [a for a in (cache.validate("article", f, tuple(stance_keys), diagnostics,
-                                           partial(_article, f, stance_keys)) for f in raw.articles) if a]
-    articles.sort(key=lambda a: (-a.date.toordinal(), a.slug))
-    pages = tuple(p for p in (_page(f, diagnostics) for f in raw.pages) if p)
-    claims = validate_claims(raw.claims, diagnostics)
-    annotations = validate_annotations(raw.annotations, [a.slug for a in articles], [a.id for a in actors],
-                                       [c.id for c in claims], diagnostics, cache.validate)
-    content = Content(site, tuple(articles), tuple(sorted(actors, key=lambda a: a.id)), pages,
-                      annotations, claims)
-    _check_references(content, raw, diagnostics)
+    actors = [a for a in _run(cache.actors, raw.actors, (), diagnostics, _actor) if a]
+    articles = cache.order.sort(_run(cache.articles, raw.articles, tuple(stance_keys), diagnostics,
+                                     partial(_article, stance_keys=stance_keys)))
+    pages = tuple(p for p in _run(cache.pages, raw.pages, (), diagnostics, _page) if p)
+    claim_files = _run(cache.claims, (raw.claims,) if raw.claims else (), (), diagnostics, validate_claims)
+    claims = claim_files[0] if claim_files else ()
+    annotations = _annotations(cache, raw.annotations, list(map(attrgetter("slug"), articles)),
+                               [a.id for a in actors], [c.id for c in claims], diagnostics)
+    content = Content(site, articles, tuple(sorted(actors, key=lambda a: a.id)), pages, annotations, claims)
+    _check_references(cache, content, raw, diagnostics)
     return content
+
+
+def _run(batch: _Batch[T], items: Sequence, context: object, diagnostics: Diagnostics,
+         make: Callable[..., T | None]) -> list[T | None]:
+    """`batch.run`, its problems reported."""
+    values = batch.run(items, context, make)
+    diagnostics.items.extend(batch.flat)
+    return values
+
+
+def _annotations(cache: ValidationCache, files: tuple[RawFile, ...], article_slugs: list[str], actor_ids: list[str],
+                 claim_ids: list[str], diagnostics: Diagnostics) -> tuple[Annotation, ...]:
+    """Each file validated against the actors and claims (again only if changed), then put in article order."""
+    batch = cache.annotation_files
+    batch.run(files, (tuple(actor_ids), tuple(claim_ids)),
+              lambda raw, found: validate_file(raw, actor_ids, claim_ids, found))
+    return cache.annotations.run(
+        (batch.values, batch.problems), article_slugs, diagnostics,
+        lambda found: in_article_order(files, batch.values, batch.problems, article_slugs, found))
 
 
 def _site(raw: RawFile, diagnostics: Diagnostics) -> Site | None:
@@ -105,7 +225,7 @@ def _stances(fields: Fields) -> tuple[Stance, ...]:
     return tuple(stances)
 
 
-def _article(raw: RawFile, stance_keys: list[str], diagnostics: Diagnostics) -> Article | None:
+def _article(raw: RawFile, diagnostics: Diagnostics, stance_keys: list[str]) -> Article | None:
     fields = Fields(raw, diagnostics)
     if not fields.key_pattern(raw.stem, "title"):
         return None
@@ -175,10 +295,12 @@ def _page(raw: RawFile, diagnostics: Diagnostics) -> Page | None:
     return Page(raw.stem, title, raw.body, raw.source, menu) if title else None
 
 
-def _check_references(content: Content, raw: RawSite, diagnostics: Diagnostics) -> None:
+def _check_references(cache: ValidationCache, content: Content, raw: RawSite, diagnostics: Diagnostics) -> None:
     """Cross-file rules: each alias names one actor; implied actors exist."""
-    _check_aliases(content, raw, diagnostics)
-    _check_implied_actors(content, raw, diagnostics)
+    cache.aliases.run(content.actors, None, diagnostics, lambda found: _check_aliases(content, raw, found))
+    actor_ids = [a.id for a in content.actors]
+    _run(cache.unknown_actors, content.articles, tuple(actor_ids), diagnostics,
+         partial(_check_implied_actors, raw=raw, actor_ids=actor_ids, known=set(actor_ids)))
 
 
 def _check_aliases(content: Content, raw: RawSite, diagnostics: Diagnostics) -> None:
@@ -195,15 +317,14 @@ def _check_aliases(content: Content, raw: RawSite, diagnostics: Diagnostics) -> 
                                   f"first claimed at {first.path}:{first.line}:{first.col}; remove it from one of them")
 
 
-def _check_implied_actors(content: Content, raw: RawSite, diagnostics: Diagnostics) -> None:
-    actor_ids = [a.id for a in content.actors]
-    for article in content.articles:
-        for index, actor_id in enumerate(article.actors):
-            if actor_id not in actor_ids:
-                guess = did_you_mean(actor_id, actor_ids)
-                diagnostics.error(_position(raw.articles, article.slug, "actors", index),
-                                  f"unknown actor '{actor_id}'",
-                                  f"did you mean '{guess}'?" if guess else "add content/actors/<id>.md first")
+def _check_implied_actors(article: Article, diagnostics: Diagnostics, raw: RawSite, actor_ids: list[str],
+                          known: set[str]) -> None:
+    for index, actor_id in enumerate(article.actors):
+        if actor_id not in known:
+            guess = did_you_mean(actor_id, actor_ids)
+            diagnostics.error(_position(raw.articles, article.slug, "actors", index),
+                              f"unknown actor '{actor_id}'",
+                              f"did you mean '{guess}'?" if guess else "add content/actors/<id>.md first")
 
 
 def _position(files: tuple[RawFile, ...], stem: str, *path: object):
