@@ -1,7 +1,7 @@
 """`build.py serve`: build, serve the output on loopback, rebuild on change, show errors, reload the browser.
 
 One event loop does everything in turn, so a request never sees a half-written
-site: poll the sources, rebuild once they have been quiet for a moment (only
+site: poll for changed sources (watch.py), rebuild once they have been quiet for a moment (only
 what the change requires: incremental.py), write the files whose bytes
 changed (sync.py), then tell the open pages. A failed rebuild writes
 nothing: its diagnostics go to the terminal and, as an overlay, to every open
@@ -16,13 +16,12 @@ meanwhile (their own index follows). Until then the search finds the previous te
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -34,11 +33,10 @@ from .incremental import IncrementalBuild, classify
 from .render import DEV_ONLY_SUFFIX, template_folder
 from .search import SearchIndexError, index_outputs
 from .sync import sync_outputs
+from .watch import make_watcher, snapshot  # noqa: F401  (snapshot: tests compute changes as serve does)
 from .write import OutputFolderError, check_output_folder, write_site
 
 POLL_SECONDS = 0.1
-SETTLE_SECONDS = 0.1
-"""An editor may save several files at once; wait until the sources are this quiet before rebuilding."""
 
 
 def dev_scripts(root: Path) -> dict[str, Path]:
@@ -49,49 +47,6 @@ def dev_scripts(root: Path) -> dict[str, Path]:
 
 def watched_paths(root: Path) -> list[Path]:
     return [root / "site.yaml", root / "content", template_folder(root)]
-
-
-Snapshot = dict[str, tuple[int, int]]
-
-
-def snapshot(paths: list[Path]) -> Snapshot:
-    """(mtime in ns, size) of every file under `paths`."""
-    found: Snapshot = {}
-    for path in paths:
-        files = [path] if path.is_file() else (Path(d) / f for d, _, fs in os.walk(path) for f in fs)
-        for file in files:
-            try:
-                stat = file.stat()
-            except OSError:  # deleted while we looked
-                continue
-            found[str(file)] = (stat.st_mtime_ns, stat.st_size)
-    return found
-
-
-@dataclass
-class Watcher:
-    """Polls `paths`; reports the changed files once no change has been seen for SETTLE_SECONDS."""
-
-    paths: list[Path]
-    seen: Snapshot = field(default_factory=dict)
-    pending: set[str] = field(default_factory=set)
-    last_change: float = 0.0
-
-    def __post_init__(self) -> None:
-        self.seen = snapshot(self.paths)
-
-    def poll(self) -> list[str]:
-        now = snapshot(self.paths)
-        changed = {p for p in now.keys() | self.seen.keys() if now.get(p) != self.seen.get(p)}
-        self.seen = now
-        if changed:
-            self.pending |= changed
-            self.last_change = time.monotonic()
-            return []
-        if self.pending and time.monotonic() - self.last_change >= SETTLE_SECONDS:
-            ready, self.pending = sorted(self.pending), set()
-            return ready
-        return []
 
 
 @dataclass
@@ -273,7 +228,7 @@ async def _serve_forever(session: DevBuild, host: str, port: int) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    watcher = Watcher(watched_paths(session.root))
+    watcher = make_watcher(watched_paths(session.root))
 
     def poll() -> None:
         changed = watcher.poll()
@@ -285,5 +240,6 @@ async def _serve_forever(session: DevBuild, host: str, port: int) -> None:
     print(f"serving {session.out} at {session.base_url} (Ctrl+C to stop)", flush=True)
     await stop.wait()
     poller.stop()
+    watcher.close()
     server.stop()
     print("stopped", flush=True)
