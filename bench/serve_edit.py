@@ -68,6 +68,8 @@ def serve_rebuild(root: Path, out: Path):
 
     if hasattr(serve, "DevBuild") and "index_in_background" in {f.name for f in dataclasses.fields(serve.DevBuild)}:
         session = _timed_session(serve)(root, out, BASE_URL, _channel(), index_in_background=True)
+        if hasattr(session, "settle_soon"):  # as serve runs it: the collector settles once the loop is free
+            session.settle_soon = asyncio.get_running_loop().call_soon
         return session.rebuild, _describe(serve.DevBuild.rebuild), session.indexed
     if "changed" in inspect.signature(serve.rebuild).parameters:
         def rebuild(changed):

@@ -143,8 +143,8 @@ def _stale(before: dict[str, dict], after: dict[str, dict]) -> set[str]:
 
 def _table(mapping) -> dict:
     """One of the linked site's tables as a dict: the very dict when it is one (a second call with the same
-    site then skips it); in `serve`, a tracking view, read entry by entry so that each read is recorded."""
-    return mapping if type(mapping) is dict else dict(mapping)
+    site then skips it); in `serve`, a copy of the tracking view's dict, which records a read of all of it."""
+    return mapping if type(mapping) is dict else mapping.copy()
 
 
 def _fields(records: Iterable, keys: list[str]) -> dict[str, dict]:
@@ -158,7 +158,7 @@ _ARTICLES, _NOTES, _CLAIMS, _STANCES = _Shares(), _Shares(), _Shares(), _Shares(
 
 def _article_shares(linked: LinkedSite, slugs: list[str]) -> list[tuple[bytes, bytes]]:
     """Per article: its entry in "articles" and its member of "mentions", as JSON."""
-    tables = {"articles": _fields(linked.articles_by_slug.values(), slugs), "bodies": _table(linked.bodies),
+    tables = {"articles": _fields(_table(linked.articles_by_slug).values(), slugs), "bodies": _table(linked.bodies),
               "counts": _table(linked.counts)}
     return _ARTICLES.of(slugs, linked.content.site.base_url, tables, lambda slug: (
         _dumps(_article(linked, slug)), _dumps({slug: _mentions(linked, slug)})[1:-1]))

@@ -64,6 +64,9 @@ class DevBuild:
     builder: IncrementalBuild = None  # type: ignore[assignment]
     index_in_background: bool = False
     """Serve: after the first build, write the pages at once and the search index when it is ready."""
+    settle_soon: Callable[[Callable[[], None]], object] = lambda job: job()
+    """How to run `collector.settle` after a build: at once, or (serve) `loop.call_soon`, once the
+    pages are written and told, so that nobody waits for it."""
 
     def __post_init__(self) -> None:
         self.builder = self.builder or self._new_builder()
@@ -77,7 +80,7 @@ class DevBuild:
         try:
             return self._rebuild(changed)
         finally:
-            _soon(partial(collector.settle, resume))  # the pages are written and told: nobody waits for this
+            self.settle_soon(partial(collector.settle, resume))
 
     def _rebuild(self, changed: list[str]) -> bool:
         self.builds += 1
@@ -178,14 +181,6 @@ def _search_bundle(pages, site) -> tuple[list | None, str | None]:
         return None, "internal error (a bug in the reader):\n" + traceback.format_exc()
 
 
-def _soon(job: Callable[[], None]) -> None:
-    """Run `job` on the event loop once it is free (at once when there is no loop: scripts, tests)."""
-    try:
-        asyncio.get_running_loop().call_soon(job)
-    except RuntimeError:
-        job()
-
-
 def _shown(path: str, root: Path) -> str:
     try:
         return Path(path).relative_to(root).as_posix()
@@ -229,6 +224,7 @@ async def _serve_forever(session: DevBuild, host: str, port: int) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     watcher = make_watcher(watched_paths(session.root))
+    session.settle_soon = loop.call_soon
 
     def poll() -> None:
         changed = watcher.poll()

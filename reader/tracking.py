@@ -68,6 +68,12 @@ class TrackedMapping(Mapping):
         self._reads.current.add((self._name, ALL))
         return len(self._data)
 
+    def copy(self) -> dict:
+        """The whole table as a plain dict, read as a whole: a page that reads every entry depends on
+        every entry, which `ALL` says in one read (reader.json reads 150,000 entries at 10k articles)."""
+        self._reads.current.add((self._name, ALL))
+        return dict(self._data)
+
 
 # Tables of records (frozen dataclasses) whose fields are tracked one by one: a page that shows an
 # article's title does not depend on its body. Content's tuples of the same records are tracked as
