@@ -13,10 +13,13 @@ Correct by construction rather than by a table of rules:
   files) is made every time; a change of static files alone skips the content.
 - Full render, whenever unsure: the first build, a change of `site.yaml`'s
   values (every page reads them), or of any template a page loaded.
-- Load and validate: every file is read and checked on every build, so a rebuild
-  reports exactly what a clean build would; a file whose text did not change is
-  not parsed again (`ParseCache`), and not validated again unless the keys it
-  may name changed (`ValidationCache`); their problems are replayed.
+- Load and validate: a rebuild reports exactly what a clean build would. A file
+  whose stat is unchanged (and not racily new) is not read again, one whose text
+  did not change is not parsed again (`ParseCache`), and one whose record did not
+  change is not validated again unless the keys it may name changed
+  (`ValidationCache`); their problems are replayed.
+- Link joins: the site-wide tables are joined from each article's share, and
+  the costliest joins are kept between builds (`joins.LinkMemory`).
 `tests/test_incremental.py` checks that, after long random sequences of edits,
 the output equals a clean build byte for byte.
 """
