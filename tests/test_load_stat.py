@@ -15,6 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
+import reader.filecache
 import reader.load
 from reader.diagnostics import Diagnostics
 from reader.load import ParseCache, load_site
@@ -107,25 +108,30 @@ def test_a_same_size_rewrite_within_the_racy_window_is_seen(tmp_path, monkeypatc
     root = site(tmp_path)
     article = root / "content/articles/an-article.md"
     newest = max(max(p.stat().st_mtime_ns, p.stat().st_ctime_ns) for p in root.rglob("*"))
-    monkeypatch.setattr(reader.load, "os", FrozenTimestamps())
+    frozen = FrozenTimestamps()
+    monkeypatch.setattr(reader.filecache, "os", frozen)  # where the stats are taken
     monkeypatch.setattr(reader.load, "time", SimpleNamespace(time_ns=lambda: newest + 10**9))  # 1 s after
     cache = ParseCache()
     load(root, cache)
     article.write_text(article.read_text().replace("Putin spoke.", "Putin spake."))  # same size, same "tick"
     raw, problems = load(root, cache)
     assert "Putin spake." in raw.articles[0].body
+    assert (article.stat().st_dev, article.stat().st_ino) in frozen.first  # the load saw the frozen stats
     assert (raw, problems) == load(root)
 
 
 def test_an_unchanged_file_out_of_the_racy_window_is_trusted_even_with_frozen_timestamps(tmp_path, monkeypatch):
     root = site(tmp_path)
     newest = max(max(p.stat().st_mtime_ns, p.stat().st_ctime_ns) for p in root.rglob("*"))
-    monkeypatch.setattr(reader.load, "os", FrozenTimestamps())
+    frozen = FrozenTimestamps()
+    monkeypatch.setattr(reader.filecache, "os", frozen)  # where the stats are taken
     monkeypatch.setattr(reader.load, "time", SimpleNamespace(time_ns=lambda: newest + 3 * 10**9))  # 3 s after
     cache = ParseCache()
     first = load(root, cache)
     read = cache.read
     assert load(root, cache) == first and cache.read == read
+    files = [p.stat() for p in [root / "site.yaml", *(root / "content").rglob("*.*")]]
+    assert {(f.st_dev, f.st_ino) for f in files} <= frozen.first.keys()  # each trusted by its frozen stat
 
 
 def test_a_file_replaced_by_a_link_to_outside_is_still_refused(tmp_path, later):
