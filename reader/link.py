@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 
 from . import joins, urls
 from .diagnostics import Diagnostic, Diagnostics
@@ -183,23 +184,31 @@ def link_site(content: Content, diagnostics: Diagnostics | None = None,
     for linked_article in articles.values():
         diagnostics.items.extend(linked_article.diagnostics)
     texts = kept.reuse("texts", (content.actors, content.pages), lambda: _texts(content))
-    counts = {slug: la.counts for slug, la in articles.items()}
+    counts = _by_slug(articles, "counts")
+    stances = (list(map(attrgetter("slug", "stance"), content.articles)), content.site.stances)
     return LinkedSite(
         content=content, texts=texts,
-        bodies={slug: la.body for slug, la in articles.items()},
-        notes={slug: la.notes for slug, la in articles.items()},
-        note_html=joins.keyed(la.note_html for la in articles.values()),
-        annotations_by_actor=joins.annotations_by_actor(articles),
-        concerns={slug: la.concerns for slug, la in articles.items()},
-        annotations_by_claim=joins.annotations_by_claim(content, articles),
-        mentions=kept.mentions(content, articles),
+        bodies=_by_slug(articles, "body"), notes=_by_slug(articles, "notes"), concerns=_by_slug(articles, "concerns"),
         counts=counts,
+        note_html=kept.join("note_html", articles, "note_html", lambda: joins.keyed(la.note_html for la in articles.values())),
+        notes_by_id=kept.join("notes_by_id", articles, "notes_by_id",
+                              lambda: joins.keyed(la.notes_by_id for la in articles.values())),
+        paragraphs=kept.join("paragraphs", articles, "paragraphs",
+                             lambda: joins.keyed(la.paragraphs for la in articles.values())),
+        annotations_by_actor=kept.join("by_actor", articles, "concerns", lambda: joins.annotations_by_actor(articles)),
+        annotations_by_claim=kept.join("by_claim", articles, "notes", lambda: joins.annotations_by_claim(content, articles),
+                                       content.claims),
+        backlinks=kept.join("backlinks", articles, "refers_to", lambda: joins.backlinks(articles)),
+        mentions=kept.mentions(content, articles),
         co_mentions=kept.co_mentions(counts),
-        by_stance={s.key: tuple(a.slug for a in content.articles if a.stance == s.key) for s in content.site.stances},
-        notes_by_id=joins.keyed(la.notes_by_id for la in articles.values()),
-        paragraphs=joins.keyed(la.paragraphs for la in articles.values()),
-        backlinks=joins.backlinks(articles),
+        by_stance=kept.reuse("by_stance", stances, lambda: {
+            s.key: tuple(a.slug for a in content.articles if a.stance == s.key) for s in content.site.stances}),
     )
+
+
+def _by_slug(articles: dict[str, LinkedArticle], share: str) -> dict:
+    """Article slug -> one field of its `LinkedArticle` (built in C)."""
+    return dict(zip(articles, map(attrgetter(share), articles.values())))
 
 
 def _texts(content: Content) -> dict[str, str]:
