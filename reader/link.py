@@ -177,10 +177,8 @@ def link_site(content: Content, diagnostics: Diagnostics | None = None,
     kept = kept or LinkMemory()
     settings = LinkSettings.of(content)
     tools = kept.reuse("tools", settings, lambda: LinkTools(settings))
-    by_article: dict[str, list[Annotation]] = defaultdict(list)
-    for annotation in content.annotations:
-        by_article[annotation.article].append(annotation)
-    articles = {a.slug: linker(a, tuple(by_article[a.slug]), tools) for a in content.articles}
+    by_article = kept.reuse("by_article", content.annotations, lambda: _annotations_by_article(content))
+    articles = {a.slug: linker(a, by_article.get(a.slug, ()), tools) for a in content.articles}
     for linked_article in articles.values():
         diagnostics.items.extend(linked_article.diagnostics)
     texts = kept.reuse("texts", (content.actors, content.pages), lambda: _texts(content))
@@ -204,6 +202,13 @@ def link_site(content: Content, diagnostics: Diagnostics | None = None,
         by_stance=kept.reuse("by_stance", stances, lambda: {
             s.key: tuple(a.slug for a in content.articles if a.stance == s.key) for s in content.site.stances}),
     )
+
+
+def _annotations_by_article(content: Content) -> dict[str, tuple[Annotation, ...]]:
+    found: dict[str, list[Annotation]] = defaultdict(list)
+    for annotation in content.annotations:
+        found[annotation.article].append(annotation)
+    return {slug: tuple(annotations) for slug, annotations in found.items()}
 
 
 def _by_slug(articles: dict[str, LinkedArticle], share: str) -> dict:
