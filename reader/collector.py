@@ -2,15 +2,16 @@
 
 A build allocates millions of objects that outlive it (token streams, records, pages) and
 makes little cyclic garbage, yet each full collection walks every live object again. In a
-one-shot `build` or `check`, `paused()` keeps the collector off until the process ends (15-20 %
-of a cold build at 1,000 articles). In `serve`, whose session lives on, the live objects also
-make the collector's full passes slow between builds: at 10,000 articles one pass took about 5 s,
-landing inside an editor's rebuild every few edits. So serve `pause()`s the collector for each build and
-`settle()`s once the pages are written: with the collector off, everything the build made is still in the youngest
-generation, where one young collection finds the build's cyclic garbage (Jinja environments,
-exceptions), and `gc.freeze()` moves the survivors out of the collector's sight for good.
-Frozen objects are still freed when their last reference goes; only a frozen cycle that dies
-later is never reclaimed, about one object per rebuild (bench/README.md).
+one-shot `build` or `check`, `paused()` keeps the collector off until the process ends
+(15-20 % of a cold build at 1,000 articles). In `serve`, whose session lives on, the live
+objects also make the collector's full passes slow between builds: at 10,000 articles one
+pass took about 5 s, landing inside an editor's rebuild every few edits. So serve `pause()`s
+the collector for each build and `settle()`s once the pages are written: with the collector
+off, everything the build made is still in the youngest generation, where one young
+collection finds the build's cyclic garbage (Jinja environments, exceptions), and
+`gc.freeze()` moves the survivors out of the collector's sight for good. Frozen objects are
+still freed when their last reference goes; only a frozen cycle that dies later is never
+reclaimed (34 objects after 30 edits at 1,000 articles).
 """
 from __future__ import annotations
 

@@ -2,12 +2,12 @@
 
 Each article is linked on its own, and carries its share of every table keyed by article
 (its paragraphs, its notes by id, their HTML) and of every inverted index (mentions per
-actor, notes per actor, backlinks per article). Joining is all that is left at site level,
-so in `serve`, where unchanged articles keep their `LinkedArticle`, an edit costs a join: the
-keyed tables are built by `dict` from the shares in C, reusing the shares' key objects, and
-the two costliest joins, mentions per actor (`MentionIndex`) and co-mentions (`CoMentions`),
-are kept between builds (`LinkMemory`) and redo only what the changed articles touch; so are
-the parsers the settings call for and the actors' descriptions.
+actor, notes per actor, backlinks per article). Joining is all that is left at site level.
+In `serve`, unchanged articles keep their `LinkedArticle`, and `LinkMemory` keeps what the
+joins made: a table stays while every article's share of it is equal (`LinkMemory.join`),
+mentions per actor (`MentionIndex`) and co-mentions (`CoMentions`) redo only what the changed
+articles touch, and the parsers and the actors' descriptions stay while their inputs are equal.
+The keyed tables are built by `dict` from the shares in C, reusing the shares' key objects.
 Every table comes out in the order a clean build gives: articles in content order.
 """
 from __future__ import annotations

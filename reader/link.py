@@ -16,10 +16,10 @@ from operator import attrgetter
 from . import joins, urls
 from .diagnostics import Diagnostic, Diagnostics
 from .highlight import add_highlights
+from .joins import LinkMemory
 from .markdown import Mention, ParsedBody, make_markdown, parse_body, render_markdown, render_note
 from .mentions import AliasMatcher
 from .model import Actor, Annotation, Article, Claim, Content, Page
-from .joins import LinkMemory
 from .placing import PlacedNote, place_annotations
 
 

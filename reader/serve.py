@@ -33,7 +33,7 @@ from .incremental import IncrementalBuild, classify
 from .render import DEV_ONLY_SUFFIX, template_folder
 from .search import SearchIndexError, index_outputs
 from .sync import sync_outputs
-from .watch import make_watcher, snapshot  # noqa: F401  (snapshot: tests compute changes as serve does)
+from .watch import make_watcher
 from .write import OutputFolderError, check_output_folder, write_site
 
 POLL_SECONDS = 0.1

@@ -23,7 +23,8 @@ from reader.cli import report
 from reader.devserver import Channel
 from reader.incremental import IncrementalBuild
 from reader.pipeline import build_outputs
-from reader.serve import DevBuild, snapshot, watched_paths
+from reader.serve import DevBuild, watched_paths
+from reader.watch import snapshot
 from reader.write import write_site
 from sitebuilder import PROJECT
 
