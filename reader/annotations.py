@@ -73,7 +73,7 @@ def in_article_order(files: Sequence[RawFile], validated: Sequence[list[Annotati
     """
     known = set(article_slugs)
     by_article: dict[str, list[list[Annotation]]] = {}
-    for raw, annotations, found in zip(files, validated, problems):
+    for raw, items, found in zip(files, validated, problems):
         if raw.stem not in known:
             guess = did_you_mean(raw.stem, article_slugs)
             diagnostics.error(raw.source, f"annotations for an unknown article '{raw.stem}'",
@@ -81,7 +81,7 @@ def in_article_order(files: Sequence[RawFile], validated: Sequence[list[Annotati
                               "name the file after the article: content/annotations/<article-slug>.yaml")
             continue
         diagnostics.items.extend(found)
-        by_article.setdefault(raw.stem, []).append(annotations)
+        by_article.setdefault(raw.stem, []).append(items)
     # an article listed twice (a link to another article file) has its notes where it is listed last
     slugs = reversed(dict.fromkeys(reversed(article_slugs)))
     ordered = tuple(chain.from_iterable(chain.from_iterable(map(by_article.get, slugs, repeat(())))))

@@ -23,12 +23,11 @@ from contextlib import contextmanager
 @contextmanager
 def paused() -> Iterator[None]:
     """The collector off for the block (as it was after)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    resume = pause()
     try:
         yield
     finally:
-        if was_enabled:
+        if resume:
             gc.enable()
 
 
